@@ -1,0 +1,36 @@
+import path from 'node:path';
+
+/** Everything Portico reads from the environment, read once, in one place. */
+export interface Config {
+  port: number;
+  /** A PostgreSQL URL; unset means the embedded PGlite database in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** JWT issuer and audience of embed-session tokens. */
+  issuer: string;
+  audience: string;
+  /** Requests per minute per principal before 429. */
+  rateLimitPerMinute: number;
+  /** Trust X-Forwarded-For for the client address (only behind a proxy you run). */
+  trustProxy: boolean;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be a port number, got ${JSON.stringify(env.PORT)}`);
+  }
+  const rate = Number(env.PORTICO_RATE_LIMIT ?? 600);
+  if (!Number.isInteger(rate) || rate < 1) {
+    throw new Error(`PORTICO_RATE_LIMIT must be a positive integer, got ${JSON.stringify(env.PORTICO_RATE_LIMIT)}`);
+  }
+  return {
+    port,
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.PORTICO_DATA_DIR || '.data'),
+    issuer: env.PORTICO_ISSUER || 'portico',
+    audience: env.PORTICO_AUDIENCE || 'portico-widgets',
+    rateLimitPerMinute: rate,
+    trustProxy: env.PORTICO_TRUST_PROXY === '1' || env.PORTICO_TRUST_PROXY === 'true',
+  };
+}

@@ -1,0 +1,367 @@
+/**
+ * Portico's relational schema.
+ *
+ * Every tenant-owned table carries `tenant_id` (the owning org), leads its primary key and its
+ * indexes with it, and is protected by Row-Level Security policies written by hand in
+ * `migrations/0001_tenancy.sql`. `orgs` is the one directory table: its policy tests `id`.
+ * Private machinery (the org closure, signing keys, rate-limit counters) lives in the `portico`
+ * schema, which the request role cannot read.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgSchema,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const orgKind = pgEnum('org_kind', ['msp', 'partner', 'customer', 'enterprise']);
+export const partnershipType = pgEnum('partnership_type', ['mssp', 'reseller']);
+export const userRole = pgEnum('user_role', [
+  'msp_admin',
+  'msp_analyst',
+  'msp_account_manager',
+  'msp_marketing',
+  'customer_admin',
+  'customer_viewer',
+]);
+export const userStatus = pgEnum('user_status', ['invited', 'active', 'deactivated']);
+export const customerStatus = pgEnum('customer_status', [
+  'invited',
+  'active',
+  'locked',
+  'cancelled',
+  'deleting',
+]);
+export const serviceMode = pgEnum('service_mode', ['managed', 'self_service']);
+export const accessDelegation = pgEnum('access_delegation', ['disabled', 'read_only', 'full']);
+export const paymentMethod = pgEnum('payment_method', ['invoice', 'credit_card', 'project_key']);
+export const plan = pgEnum('plan', ['trial', 'purchased']);
+export const licenceModel = pgEnum('licence_model', ['per_asset', 'per_scan', 'unlimited']);
+export const assetKind = pgEnum('asset_kind', [
+  'domain',
+  'subdomain',
+  'ip_address',
+  'web_app_url',
+  'api_base_url',
+]);
+export const scanStatus = pgEnum('scan_status', ['queued', 'running', 'completed', 'failed']);
+export const severity = pgEnum('severity', ['critical', 'high', 'medium', 'low', 'info']);
+export const findingStatus = pgEnum('finding_status', ['open', 'resolved', 'accepted_risk']);
+export const themeMode = pgEnum('theme_mode', ['light', 'dark']);
+
+/** The org tree: MSP → (sub-partner)* → customer; an enterprise is a customer with sub-orgs. */
+export const orgs = pgTable(
+  'orgs',
+  {
+    id: uuid('id').primaryKey(),
+    parentId: uuid('parent_id'),
+    kind: orgKind('kind').notNull(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    country: text('country').notNull(),
+    state: text('state'),
+    timeZone: text('time_zone').notNull().default('UTC'),
+    currency: text('currency').notNull().default('EUR'),
+    partnershipType: partnershipType('partnership_type'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('orgs_slug_key').on(t.slug), index('orgs_parent_idx').on(t.parentId)],
+);
+
+/** The owning org of a tenant row; deleting an org removes everything it owns. */
+const tenantId = () => uuid('tenant_id').references(() => orgs.id, { onDelete: 'cascade' });
+
+export const users = pgTable(
+  'users',
+  {
+    tenantId: tenantId().notNull(),
+    id: uuid('id').notNull().default(sql`gen_random_uuid()`),
+    externalId: text('external_id').notNull(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    status: userStatus('status').notNull().default('active'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    lastSeenAt: ts('last_seen_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('users_tenant_external_key').on(t.tenantId, t.externalId),
+    uniqueIndex('users_id_key').on(t.id),
+  ],
+);
+
+/** A user's role in its home org. One row per (user, role); sessions name which role they use. */
+export const roleAssignments = pgTable(
+  'role_assignments',
+  {
+    tenantId: tenantId().notNull(),
+    userId: uuid('user_id').notNull(),
+    role: userRole('role').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.userId, t.role] }),
+    index('role_assignments_user_idx').on(t.userId),
+  ],
+);
+
+/** Which customers an account manager may see; `tenant_id` is the customer. */
+export const accountManagerAssignments = pgTable(
+  'account_manager_assignments',
+  {
+    tenantId: tenantId().notNull(),
+    userId: uuid('user_id').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.userId] }),
+    index('account_manager_assignments_user_idx').on(t.userId),
+  ],
+);
+
+export const customerProfiles = pgTable('customer_profiles', {
+    tenantId: tenantId().primaryKey(),
+    status: customerStatus('status').notNull().default('active'),
+    serviceMode: serviceMode('service_mode').notNull().default('managed'),
+    paymentMethod: paymentMethod('payment_method').notNull().default('invoice'),
+    accessDelegation: accessDelegation('access_delegation').notNull().default('disabled'),
+    /** Set when the customer revoked the MSP's access: the fleet shows "connection lost". */
+    revokedAt: ts('revoked_at'),
+    contactName: text('contact_name'),
+    contactEmail: text('contact_email'),
+    addressLine1: text('address_line1'),
+    addressLine2: text('address_line2'),
+    postalCode: text('postal_code'),
+    city: text('city'),
+    vatId: text('vat_id'),
+    mainUserId: uuid('main_user_id'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    version: integer('version').notNull().default(1),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+);
+
+export const subscriptions = pgTable(
+  'subscriptions',
+  {
+    tenantId: tenantId().notNull(),
+    id: uuid('id').notNull().default(sql`gen_random_uuid()`),
+    plan: plan('plan').notNull(),
+    licenceModel: licenceModel('licence_model').notNull(),
+    /** Licences (per-asset: assets, per-scan: scans per month); null for unlimited. */
+    licenceQuota: integer('licence_quota'),
+    ipsInternal: integer('ips_internal').notNull().default(0),
+    ipsExternal: integer('ips_external').notNull().default(0),
+    currency: text('currency').notNull(),
+    /** What the customer pays per month, in minor units of `currency`. */
+    monthlyPriceMinor: bigint('monthly_price_minor', { mode: 'number' }).notNull(),
+    /** What the MSP pays per month for the same licences. */
+    monthlyCostMinor: bigint('monthly_cost_minor', { mode: 'number' }).notNull(),
+    startedAt: ts('started_at').notNull(),
+    trialEndsAt: ts('trial_ends_at'),
+    renewsAt: ts('renews_at'),
+    cancelledAt: ts('cancelled_at'),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+export const assets = pgTable(
+  'assets',
+  {
+    tenantId: tenantId().notNull(),
+    id: uuid('id').notNull().default(sql`gen_random_uuid()`),
+    kind: assetKind('kind').notNull(),
+    value: text('value').notNull(),
+    /** The value after normalisation; two spellings of one asset count once. */
+    normalizedValue: text('normalized_value').notNull(),
+    firstSeenAt: ts('first_seen_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('assets_tenant_normalized_key').on(t.tenantId, t.kind, t.normalizedValue),
+  ],
+);
+
+export const scans = pgTable(
+  'scans',
+  {
+    tenantId: tenantId().notNull(),
+    id: uuid('id').notNull().default(sql`gen_random_uuid()`),
+    profile: text('profile').notNull(),
+    status: scanStatus('status').notNull(),
+    startedAt: ts('started_at').notNull(),
+    finishedAt: ts('finished_at'),
+    findingsCount: integer('findings_count').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('scans_tenant_started_idx').on(t.tenantId, t.startedAt),
+  ],
+);
+
+export const findings = pgTable(
+  'findings',
+  {
+    tenantId: tenantId().notNull(),
+    id: uuid('id').notNull().default(sql`gen_random_uuid()`),
+    assetId: uuid('asset_id').notNull(),
+    scanId: uuid('scan_id'),
+    severity: severity('severity').notNull(),
+    type: text('type').notNull(),
+    title: text('title').notNull(),
+    status: findingStatus('status').notNull().default('open'),
+    firstSeenAt: ts('first_seen_at').notNull(),
+    lastSeenAt: ts('last_seen_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('findings_tenant_status_severity_idx').on(t.tenantId, t.status, t.severity),
+    index('findings_tenant_type_idx').on(t.tenantId, t.type),
+  ],
+);
+
+export const postureSnapshots = pgTable(
+  'posture_snapshots',
+  {
+    tenantId: tenantId().notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    score: smallint('score').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.day] })],
+);
+
+/**
+ * Per-customer figures the fleet view sorts and filters by, kept up to date when a scan
+ * finishes (see `portico.refresh_customer_metrics`). Computing them per request would mean
+ * aggregating millions of findings for every page of the fleet.
+ */
+export const customerMetrics = pgTable('customer_metrics', {
+  tenantId: tenantId().primaryKey(),
+  postureScore: smallint('posture_score'),
+  postureTrend: smallint('posture_trend'),
+  lastScanAt: ts('last_scan_at'),
+  openPriorityFindings: integer('open_priority_findings').notNull().default(0),
+  assetsCount: integer('assets_count').notNull().default(0),
+  scansThisMonth: integer('scans_this_month').notNull().default(0),
+  refreshedAt: ts('refreshed_at').notNull().defaultNow(),
+});
+
+export const themes = pgTable('themes', {
+  tenantId: tenantId().primaryKey(),
+  colorPrimary: text('color_primary'),
+  colorAccent: text('color_accent'),
+  colorBackground: text('color_background'),
+  colorText: text('color_text'),
+  colorDanger: text('color_danger'),
+  colorWarning: text('color_warning'),
+  colorSuccess: text('color_success'),
+  fontFamily: text('font_family'),
+  borderRadius: text('border_radius'),
+  spacingUnit: text('spacing_unit'),
+  mode: themeMode('mode'),
+  logoUrl: text('logo_url'),
+  version: integer('version').notNull().default(1),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    tenantId: tenantId().notNull(),
+    id: uuid('id').notNull().default(sql`gen_random_uuid()`),
+    name: text('name').notNull(),
+    /** The first characters of the key, shown in lists so people can tell keys apart. */
+    prefix: text('prefix').notNull(),
+    /** SHA-256 of the whole key, hex. Keys are 256-bit random, so a fast hash is enough. */
+    hash: text('hash').notNull(),
+    scopes: text('scopes').array().notNull(),
+    allowedIps: text('allowed_ips').array(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    lastUsedAt: ts('last_used_at'),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('api_keys_hash_key').on(t.hash),
+  ],
+);
+
+/** Append-only: the request role may insert and read, never update or delete. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    tenantId: tenantId().notNull(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
+    at: ts('at').notNull().defaultNow(),
+    actorId: uuid('actor_id'),
+    actorRole: text('actor_role').notNull(),
+    action: text('action').notNull(),
+    targetId: uuid('target_id'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    requestId: text('request_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('audit_log_tenant_at_idx').on(t.tenantId, t.at),
+  ],
+);
+
+/** Private schema: not granted to the request role. */
+export const portico = pgSchema('portico');
+
+export const orgClosure = portico.table(
+  'org_closure',
+  {
+    ancestorId: uuid('ancestor_id').notNull(),
+    descendantId: uuid('descendant_id').notNull(),
+    depth: integer('depth').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ancestorId, t.descendantId] }),
+    index('org_closure_descendant_idx').on(t.descendantId),
+  ],
+);
+
+export const signingKeys = portico.table('signing_keys', {
+  kid: text('kid').primaryKey(),
+  privateJwk: jsonb('private_jwk').notNull(),
+  publicJwk: jsonb('public_jwk').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  /** When the key stopped signing; it stays published until `retire_at`. */
+  rotatedAt: ts('rotated_at'),
+  retireAt: ts('retire_at'),
+});
+
+export const rateLimits = portico.table(
+  'rate_limits',
+  {
+    bucket: text('bucket').notNull(),
+    windowStart: ts('window_start').notNull(),
+    hits: integer('hits').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.bucket, t.windowStart] })],
+);
+
+export const settings = portico.table('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  isSecret: boolean('is_secret').notNull().default(false),
+});

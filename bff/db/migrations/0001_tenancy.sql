@@ -155,11 +155,20 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
    )
 $$;
 --> statement-breakpoint
-REVOKE ALL ON FUNCTION portico.principal_home(), portico.managed_tenants(), portico.visible_tenants() FROM PUBLIC;
+-- The orgs at or below `root` that the principal manages (the closure itself stays private).
+CREATE FUNCTION portico.subtree(root uuid) RETURNS SETOF uuid
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT c.descendant_id
+    FROM portico.org_closure c
+   WHERE c.ancestor_id = root
+     AND c.descendant_id = any(portico.managed_tenants())
+$$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION portico.principal_home(), portico.managed_tenants(), portico.visible_tenants(), portico.subtree(uuid) FROM PUBLIC;
 --> statement-breakpoint
 GRANT USAGE ON SCHEMA portico TO portico_app;
 --> statement-breakpoint
-GRANT EXECUTE ON FUNCTION portico.principal_home(), portico.managed_tenants(), portico.visible_tenants() TO portico_app;
+GRANT EXECUTE ON FUNCTION portico.principal_home(), portico.managed_tenants(), portico.visible_tenants(), portico.subtree(uuid) TO portico_app;
 --> statement-breakpoint
 
 -- Grants: the request role reads and writes public tables; RLS decides which rows. -----

@@ -1,0 +1,107 @@
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppEnv, Deps } from './http/env.js';
+import { HttpProblem, problemResponse } from './http/problem.js';
+import { router } from './http/router.js';
+import { customersRoutes } from './routes/customers.js';
+import { embedSessionRoutes } from './routes/embed-sessions.js';
+import { fleetRoutes } from './routes/fleet.js';
+import { meRoutes } from './routes/me.js';
+import { wellKnownRoutes } from './routes/well-known.js';
+
+export type { Deps } from './http/env.js';
+
+const ALLOWED_REQUEST_HEADERS = 'Authorization, Content-Type, If-Match, Idempotency-Key, X-Request-Id';
+const EXPOSED_HEADERS = 'ETag, X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining';
+
+/**
+ * Builds the BFF. No I/O happens here; `deps` carries the database, the signing keys and the
+ * configuration, so a test builds an app in one line.
+ */
+export function createApp(deps: Deps) {
+  const app = router();
+
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+    c.header('x-request-id', c.var.requestId);
+  });
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
+  // CORS preflight grants nothing by itself: the real request is refused unless its Origin is
+  // one its session was minted for (requireSession), and only then may the page read it.
+  app.use('/v1/*', async (c, next) => {
+    const origin = c.req.header('origin');
+    if (c.req.method === 'OPTIONS' && origin) {
+      return c.body(null, 204, {
+        'access-control-allow-origin': origin,
+        'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE',
+        'access-control-allow-headers': ALLOWED_REQUEST_HEADERS,
+        'access-control-max-age': '600',
+        vary: 'Origin',
+      });
+    }
+    await next();
+    if (origin) c.header('access-control-expose-headers', EXPOSED_HEADERS);
+    // Let the page read authentication failures so it can refresh its session.
+    if (origin && c.res.status === 401 && !c.res.headers.has('access-control-allow-origin')) {
+      c.header('access-control-allow-origin', origin);
+      c.header('vary', 'Origin', { append: true });
+    }
+  });
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: () => {
+        throw new HttpProblem(413, 'payload_too_large', 'The request body is larger than 64 KiB.');
+      },
+    }),
+  );
+
+  app.route('/', wellKnownRoutes());
+  app.route('/', embedSessionRoutes());
+  app.route('/', meRoutes());
+  app.route('/', fleetRoutes());
+  app.route('/', customersRoutes());
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'embedSession', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A short-lived embed-session token minted by POST /v1/embed-sessions.',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: "An MSP's server-side API key (`pk_…`). Never send it to a browser.",
+  });
+  app.doc31('/v1/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Portico BFF',
+      version: '1',
+      description: 'Backend-for-frontend of the Portico widget kit. Errors are RFC 9457 problem+json.',
+    },
+  });
+
+  app.notFound((c) => problemResponse(c, new HttpProblem(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`)));
+  app.onError((error, c) => {
+    if (error instanceof HttpProblem) return problemResponse(c, error);
+    if (error instanceof HTTPException) {
+      const status = error.status;
+      const type = status === 401 ? 'authentication_error' : status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : 'invalid_request';
+      if (status < 500) return problemResponse(c, new HttpProblem(status, type, error.message || 'The request is not valid.'));
+    }
+    console.error(`[${c.var.requestId}] ${c.req.method} ${c.req.path}:`, error);
+    return problemResponse(
+      c,
+      new HttpProblem(500, 'internal_error', `Something went wrong on our side. Quote request id ${c.var.requestId ?? 'unknown'}.`),
+    );
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

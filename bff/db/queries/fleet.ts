@@ -1,0 +1,219 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Tx } from '../client.js';
+
+/**
+ * The fleet: one row per customer the principal manages, with what the fleet view shows.
+ * These queries carry no tenant filter of their own — run them inside `withScope` and RLS
+ * decides which customers exist. (The benchmark runs the same SQL without RLS.)
+ */
+
+export const fleetSorts = ['name', 'status', 'postureScore', 'lastScan', 'licenceUse'] as const;
+export type FleetSort = (typeof fleetSorts)[number];
+
+export interface FleetQuery {
+  sort: FleetSort;
+  order: 'asc' | 'desc';
+  limit: number;
+  cursor?: { key: string; id: string } | undefined;
+  status?: string[] | undefined;
+  plan?: string[] | undefined;
+  serviceMode?: string[] | undefined;
+  paymentMethod?: string[] | undefined;
+  tag?: string[] | undefined;
+  q?: string | undefined;
+  lastScanBefore?: Date | undefined;
+  lastScanAfter?: Date | undefined;
+  /** Only this customer (the detail view). */
+  id?: string | undefined;
+}
+
+/** Sort expressions with their SQL type; nulls get a sentinel so keyset paging stays total. */
+const sortKeys: Record<FleetSort, { expr: SQL; type: SQL }> = {
+  name: { expr: sql`lower(o.name)`, type: sql`text` },
+  status: { expr: sql`(case when cp.revoked_at is not null then 'connection_lost' else cp.status::text end)`, type: sql`text` },
+  postureScore: { expr: sql`coalesce(m.posture_score, -1)`, type: sql`int` },
+  lastScan: { expr: sql`coalesce(m.last_scan_at, '-infinity'::timestamptz)`, type: sql`timestamptz` },
+  licenceUse: { expr: sql`coalesce(${licenceUseExpr()}, -1)`, type: sql`float8` },
+};
+
+function licencesUsedExpr(): SQL {
+  return sql`(case s.licence_model when 'per_scan' then m.scans_this_month else m.assets_count end)`;
+}
+
+function licenceUseExpr(): SQL {
+  return sql`(case when s.licence_model = 'unlimited' or coalesce(s.licence_quota, 0) = 0 then null
+                   else ${licencesUsedExpr()}::float8 / s.licence_quota end)`;
+}
+
+/** The current subscription of each customer: the newest one. */
+const currentSubscription = sql`left join lateral (
+    select * from subscriptions s0 where s0.tenant_id = o.id order by s0.started_at desc limit 1
+  ) s on true`;
+
+function filters(q: FleetQuery): SQL[] {
+  const where: SQL[] = [sql`o.kind in ('customer', 'enterprise')`];
+  if (q.id) where.push(sql`o.id = ${q.id}::uuid`);
+  if (q.status?.length) where.push(sql`${sortKeys.status.expr} = any(${q.status}::text[])`);
+  if (q.plan?.length) where.push(sql`s.plan::text = any(${q.plan}::text[])`);
+  if (q.serviceMode?.length) where.push(sql`cp.service_mode::text = any(${q.serviceMode}::text[])`);
+  if (q.paymentMethod?.length) where.push(sql`cp.payment_method::text = any(${q.paymentMethod}::text[])`);
+  if (q.tag?.length) where.push(sql`cp.tags && ${q.tag}::text[]`);
+  if (q.q) where.push(sql`o.name ilike ${'%' + q.q.replace(/[\\%_]/g, (ch) => '\\' + ch) + '%'}`);
+  if (q.lastScanBefore) where.push(sql`m.last_scan_at < ${q.lastScanBefore.toISOString()}::timestamptz`);
+  if (q.lastScanAfter) where.push(sql`m.last_scan_at >= ${q.lastScanAfter.toISOString()}::timestamptz`);
+  return where;
+}
+
+export interface FleetRowData {
+  id: string;
+  slug: string;
+  name: string;
+  kind: 'customer' | 'enterprise';
+  parentId: string;
+  parentName: string | null;
+  country: string;
+  status: string;
+  serviceMode: string;
+  paymentMethod: string;
+  accessDelegation: string;
+  tags: string[];
+  plan: string | null;
+  licenceModel: string | null;
+  licencesUsed: number | null;
+  licenceQuota: number | null;
+  licenceUse: number | null;
+  ipsInternal: number | null;
+  ipsExternal: number | null;
+  currency: string | null;
+  monthlyPriceMinor: number | null;
+  acvMinor: number | null;
+  averageIpPriceMinor: number | null;
+  renewsAt: Date | null;
+  trialEndsAt: Date | null;
+  postureScore: number | null;
+  postureTrend: number | null;
+  lastScanAt: Date | null;
+  openPriorityFindings: number | null;
+  sortKey: string;
+}
+
+const toDate = (v: unknown): Date | null => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
+const toNum = (v: unknown): number | null => (v == null ? null : Number(v));
+
+export function fleetSelect(q: FleetQuery, { withPaging = true } = {}): SQL {
+  const key = sortKeys[q.sort];
+  const where = filters(q);
+  if (withPaging && q.cursor) {
+    const cmp = q.order === 'asc' ? sql`>` : sql`<`;
+    where.push(sql`(${key.expr}, o.id) ${cmp} (${q.cursor.key}::${key.type}, ${q.cursor.id}::uuid)`);
+  }
+  const dir = q.order === 'asc' ? sql`asc` : sql`desc`;
+  return sql`
+    select o.id, o.slug, o.name, o.kind::text as kind, o.parent_id as "parentId", p.name as "parentName",
+           o.country,
+           ${sortKeys.status.expr} as status,
+           cp.service_mode::text as "serviceMode", cp.payment_method::text as "paymentMethod",
+           cp.access_delegation::text as "accessDelegation", cp.tags,
+           s.plan::text as plan, s.licence_model::text as "licenceModel",
+           (case when s.id is null then null else ${licencesUsedExpr()} end) as "licencesUsed",
+           s.licence_quota as "licenceQuota", ${licenceUseExpr()} as "licenceUse",
+           s.ips_internal as "ipsInternal", s.ips_external as "ipsExternal", s.currency,
+           s.monthly_price_minor as "monthlyPriceMinor",
+           (case when s.cancelled_at is null then s.monthly_price_minor * 12 else 0 end) as "acvMinor",
+           (case when s.ips_internal + s.ips_external > 0
+                 then round(s.monthly_price_minor::numeric / (s.ips_internal + s.ips_external))::int8 end) as "averageIpPriceMinor",
+           s.renews_at as "renewsAt", s.trial_ends_at as "trialEndsAt",
+           m.posture_score as "postureScore", m.posture_trend as "postureTrend",
+           m.last_scan_at as "lastScanAt", m.open_priority_findings as "openPriorityFindings",
+           ${key.expr}::text as "sortKey"
+      from orgs o
+      join customer_profiles cp on cp.tenant_id = o.id
+      left join orgs p on p.id = o.parent_id
+      ${currentSubscription}
+      left join customer_metrics m on m.tenant_id = o.id
+     where ${sql.join(where, sql` and `)}
+     order by ${key.expr} ${dir}, o.id ${dir}
+     ${withPaging ? sql`limit ${q.limit + 1}` : sql``}`;
+}
+
+export async function fleetPage(tx: Tx, q: FleetQuery): Promise<{ rows: FleetRowData[]; next: { key: string; id: string } | null }> {
+  const raw = await queryRows<Record<string, unknown>>(tx, fleetSelect(q));
+  const rows = raw.map(toFleetRow);
+  const hasMore = rows.length > q.limit;
+  if (hasMore) rows.length = q.limit;
+  const last = rows[rows.length - 1];
+  return { rows, next: hasMore && last ? { key: last.sortKey, id: last.id } : null };
+}
+
+function toFleetRow(r: Record<string, unknown>): FleetRowData {
+  return {
+    ...(r as unknown as FleetRowData),
+    tags: (r.tags as string[] | null) ?? [],
+    licencesUsed: toNum(r.licencesUsed),
+    licenceQuota: toNum(r.licenceQuota),
+    licenceUse: toNum(r.licenceUse),
+    ipsInternal: toNum(r.ipsInternal),
+    ipsExternal: toNum(r.ipsExternal),
+    monthlyPriceMinor: toNum(r.monthlyPriceMinor),
+    acvMinor: toNum(r.acvMinor),
+    averageIpPriceMinor: toNum(r.averageIpPriceMinor),
+    renewsAt: toDate(r.renewsAt),
+    trialEndsAt: toDate(r.trialEndsAt),
+    postureScore: toNum(r.postureScore),
+    postureTrend: toNum(r.postureTrend),
+    lastScanAt: toDate(r.lastScanAt),
+    openPriorityFindings: toNum(r.openPriorityFindings),
+  };
+}
+
+/** Daily posture scores of the last `days` days, oldest first, for the given customers. */
+export async function postureHistory(tx: Tx, ids: string[], days = 30): Promise<Map<string, number[]>> {
+  if (ids.length === 0) return new Map();
+  const rows = await queryRows<{ id: string; scores: number[] }>(
+    tx,
+    sql`select tenant_id as id, array_agg(score order by day) as scores
+          from posture_snapshots
+         where tenant_id = any(${ids}::uuid[]) and day > current_date - ${days}::int
+         group by tenant_id`,
+  );
+  return new Map(rows.map((r) => [r.id, r.scores.map(Number)]));
+}
+
+export interface FleetSummary {
+  customers: number;
+  active: number;
+  connectionLost: number;
+  acv: { currency: string; amountMinor: number }[];
+  renewalsNextThreeMonths: number;
+}
+
+export async function fleetSummary(tx: Tx, now: Date): Promise<FleetSummary> {
+  const [counts] = await queryRows<{ customers: number; active: number; lost: number; renewals: number }>(
+    tx,
+    sql`select count(*)::int as customers,
+               (count(*) filter (where cp.status = 'active' and cp.revoked_at is null))::int as active,
+               (count(*) filter (where cp.revoked_at is not null))::int as lost,
+               (count(*) filter (where s.cancelled_at is null and s.renews_at >= ${now.toISOString()}::timestamptz
+                                   and s.renews_at < ${now.toISOString()}::timestamptz + interval '3 months'))::int as renewals
+          from orgs o
+          join customer_profiles cp on cp.tenant_id = o.id
+          ${currentSubscription}
+         where o.kind in ('customer', 'enterprise')`,
+  );
+  const acv = await queryRows<{ currency: string; amount: string | number }>(
+    tx,
+    sql`select s.currency, sum(s.monthly_price_minor * 12)::int8 as amount
+          from orgs o
+          join customer_profiles cp on cp.tenant_id = o.id
+          ${currentSubscription}
+         where o.kind in ('customer', 'enterprise') and s.id is not null and s.cancelled_at is null
+         group by s.currency order by s.currency`,
+  );
+  return {
+    customers: counts?.customers ?? 0,
+    active: counts?.active ?? 0,
+    connectionLost: counts?.lost ?? 0,
+    acv: acv.map((a) => ({ currency: a.currency, amountMinor: Number(a.amount) })),
+    renewalsNextThreeMonths: counts?.renewals ?? 0,
+  };
+}

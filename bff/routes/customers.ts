@@ -1,0 +1,111 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { and, eq, sql } from 'drizzle-orm';
+import { sessionRoute } from '../auth/middleware.js';
+import { queryRows } from '../db/client.js';
+import { fleetPage, postureHistory } from '../db/queries/fleet.js';
+import { customerProfiles, users } from '../db/schema.js';
+import { withScope } from '../db/scope.js';
+import { dbPrincipal } from '../http/env.js';
+import { notFound } from '../http/problem.js';
+import { router } from '../http/router.js';
+import { FleetRow, fleetRowJson } from './fleet.js';
+import { commonErrors, IdParam, json, notFoundError, Uuid } from './schemas.js';
+
+const severities = ['critical', 'high', 'medium', 'low', 'info'] as const;
+const assetKinds = ['domain', 'subdomain', 'ip_address', 'web_app_url', 'api_base_url'] as const;
+
+const Customer = FleetRow.extend({
+  contact: z.object({ name: z.string().nullable(), email: z.string().nullable() }),
+  address: z.object({
+    line1: z.string().nullable(),
+    line2: z.string().nullable(),
+    postalCode: z.string().nullable(),
+    city: z.string().nullable(),
+    state: z.string().nullable(),
+    country: z.string(),
+  }),
+  vatId: z.string().nullable(),
+  mainUser: z.object({ id: Uuid, name: z.string(), email: z.string() }).nullable(),
+  openFindings: z.record(z.enum(severities), z.number().int()).nullable(),
+  assets: z.record(z.enum(assetKinds), z.number().int()).nullable(),
+  version: z.number().int(),
+}).openapi('Customer');
+
+const get = createRoute({
+  method: 'get',
+  path: '/v1/customers/{id}',
+  tags: ['customers'],
+  summary: 'One customer: profile, subscription, posture and counts',
+  security: [{ embedSession: [] }],
+  middleware: sessionRoute('customers:read'),
+  request: { params: IdParam },
+  responses: { 200: json(Customer, 'The customer'), ...commonErrors, ...notFoundError },
+});
+
+export function customersRoutes() {
+  return router().openapi(get, async (c) => {
+    const { id } = c.req.valid('param');
+    const result = await withScope(c.var.deps.db, dbPrincipal(c.var.session), async (tx) => {
+      const { rows } = await fleetPage(tx, { id, sort: 'name', order: 'asc', limit: 1 });
+      const row = rows[0];
+      if (!row) return null;
+      const [profile] = await tx
+        .select({
+          contactName: customerProfiles.contactName,
+          contactEmail: customerProfiles.contactEmail,
+          line1: customerProfiles.addressLine1,
+          line2: customerProfiles.addressLine2,
+          postalCode: customerProfiles.postalCode,
+          city: customerProfiles.city,
+          vatId: customerProfiles.vatId,
+          version: customerProfiles.version,
+          mainUserId: customerProfiles.mainUserId,
+          mainUserName: users.name,
+          mainUserEmail: users.email,
+          state: sql<string | null>`(select state from orgs where id = ${id}::uuid)`,
+        })
+        .from(customerProfiles)
+        .leftJoin(users, and(eq(users.tenantId, customerProfiles.tenantId), eq(users.id, customerProfiles.mainUserId)))
+        .where(eq(customerProfiles.tenantId, id));
+      const findings = await queryRows<{ severity: string; n: number }>(
+        tx,
+        sql`select severity::text, count(*)::int as n from findings
+             where tenant_id = ${id}::uuid and status = 'open' group by severity`,
+      );
+      const assets = await queryRows<{ kind: string; n: number }>(
+        tx,
+        sql`select kind::text, count(*)::int as n from assets where tenant_id = ${id}::uuid group by kind`,
+      );
+      const history = await postureHistory(tx, [id]);
+      return { row, profile, findings, assets, history: history.get(id) };
+    });
+    if (!result?.profile) throw notFound('customer');
+    const { row, profile, findings, assets, history } = result;
+    const lost = row.status === 'connection_lost';
+    const counts = <K extends string>(keys: readonly K[], rows: { n: number }[], key: (r: never) => string) =>
+      Object.fromEntries(keys.map((k) => [k, rows.filter((r) => key(r as never) === k).reduce((a, r) => a + r.n, 0)])) as Record<K, number>;
+    return c.json(
+      {
+        ...fleetRowJson(row, history),
+        contact: { name: profile.contactName, email: profile.contactEmail },
+        address: {
+          line1: profile.line1,
+          line2: profile.line2,
+          postalCode: profile.postalCode,
+          city: profile.city,
+          state: profile.state,
+          country: row.country,
+        },
+        vatId: profile.vatId,
+        mainUser:
+          profile.mainUserId && profile.mainUserName && profile.mainUserEmail
+            ? { id: profile.mainUserId, name: profile.mainUserName, email: profile.mainUserEmail }
+            : null,
+        openFindings: lost ? null : counts(severities, findings, (r: { severity: string }) => r.severity),
+        assets: lost ? null : counts(assetKinds, assets, (r: { kind: string }) => r.kind),
+        version: profile.version,
+      },
+      200,
+    );
+  });
+}

@@ -1,0 +1,201 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { sessionRoute } from '../auth/middleware.js';
+import {
+  fleetPage,
+  fleetSorts,
+  fleetSummary,
+  postureHistory,
+  type FleetRowData,
+} from '../db/queries/fleet.js';
+import { customerStatus, paymentMethod, plan, serviceMode } from '../db/schema.js';
+import { withScope } from '../db/scope.js';
+import { dbPrincipal } from '../http/env.js';
+import { HttpProblem } from '../http/problem.js';
+import { router } from '../http/router.js';
+import { commonErrors, csvOf, json, Money, Timestamp, Uuid } from './schemas.js';
+
+export const fleetStatuses = [...customerStatus.enumValues, 'connection_lost'] as const;
+
+export const FleetRow = z
+  .object({
+    id: Uuid,
+    slug: z.string(),
+    name: z.string(),
+    kind: z.enum(['customer', 'enterprise']),
+    parent: z.object({ id: Uuid, name: z.string().nullable() }),
+    country: z.string(),
+    status: z.enum(fleetStatuses),
+    serviceMode: z.enum(serviceMode.enumValues),
+    paymentMethod: z.enum(paymentMethod.enumValues),
+    accessDelegation: z.enum(['disabled', 'read_only', 'full']),
+    tags: z.array(z.string()),
+    plan: z.enum(plan.enumValues).nullable(),
+    licences: z
+      .object({
+        model: z.enum(['per_asset', 'per_scan', 'unlimited']),
+        used: z.number().int(),
+        quota: z.number().int().nullable(),
+        use: z.number().nullable().describe('used / quota; null when unlimited'),
+      })
+      .nullable(),
+    ips: z.object({ internal: z.number().int(), external: z.number().int() }).nullable(),
+    monthlyPrice: Money.nullable(),
+    acv: Money.nullable(),
+    averageIpPrice: Money.nullable(),
+    renewsAt: Timestamp.nullable(),
+    trialEndsAt: Timestamp.nullable(),
+    posture: z
+      .object({
+        score: z.number().int(),
+        trend: z.number().int().describe('Change in score over the last 30 days'),
+        history: z.array(z.number().int()).describe('Daily scores of the last 30 days, oldest first'),
+      })
+      .nullable(),
+    lastScanAt: Timestamp.nullable(),
+    openPriorityFindings: z.number().int().nullable(),
+  })
+  .openapi('FleetRow');
+export type FleetRowJson = z.infer<typeof FleetRow>;
+
+const money = (amount: number | null, currency: string | null) =>
+  amount == null || !currency ? null : { amountMinor: amount, currency };
+
+export function fleetRowJson(r: FleetRowData, history: number[] | undefined): FleetRowJson {
+  return {
+    id: r.id,
+    slug: r.slug,
+    name: r.name,
+    kind: r.kind,
+    parent: { id: r.parentId, name: r.parentName },
+    country: r.country,
+    status: r.status as FleetRowJson['status'],
+    serviceMode: r.serviceMode as FleetRowJson['serviceMode'],
+    paymentMethod: r.paymentMethod as FleetRowJson['paymentMethod'],
+    accessDelegation: r.accessDelegation as FleetRowJson['accessDelegation'],
+    tags: r.tags,
+    plan: r.plan as FleetRowJson['plan'],
+    licences: r.licenceModel
+      ? {
+          model: r.licenceModel as 'per_asset' | 'per_scan' | 'unlimited',
+          used: r.licencesUsed ?? 0,
+          quota: r.licenceQuota,
+          use: r.licenceUse,
+        }
+      : null,
+    ips: r.ipsInternal == null ? null : { internal: r.ipsInternal, external: r.ipsExternal ?? 0 },
+    monthlyPrice: money(r.monthlyPriceMinor, r.currency),
+    acv: money(r.acvMinor, r.currency),
+    averageIpPrice: money(r.averageIpPriceMinor, r.currency),
+    renewsAt: r.renewsAt?.toISOString() ?? null,
+    trialEndsAt: r.trialEndsAt?.toISOString() ?? null,
+    posture:
+      r.postureScore == null ? null : { score: r.postureScore, trend: r.postureTrend ?? 0, history: history ?? [] },
+    lastScanAt: r.lastScanAt?.toISOString() ?? null,
+    openPriorityFindings: r.openPriorityFindings,
+  };
+}
+
+const encodeCursor = (c: { key: string; id: string }) => Buffer.from(JSON.stringify([c.key, c.id])).toString('base64url');
+
+const Cursor = z
+  .string()
+  .max(1000)
+  .transform((s, ctx) => {
+    try {
+      const [key, id] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown[];
+      if (typeof key === 'string' && typeof id === 'string' && Uuid.safeParse(id).success) return { key, id };
+    } catch {
+      // fall through
+    }
+    ctx.addIssue({ code: 'custom', message: 'not a cursor returned by this list' });
+    return z.NEVER;
+  })
+  .openapi({ type: 'string', description: 'The `nextCursor` of the previous page' });
+
+const FleetQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: Cursor.optional(),
+  sort: z.enum(fleetSorts).default('name'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  status: csvOf(fleetStatuses).optional(),
+  plan: csvOf(plan.enumValues).optional(),
+  serviceMode: csvOf(serviceMode.enumValues).optional(),
+  paymentMethod: csvOf(paymentMethod.enumValues).optional(),
+  tag: z
+    .string()
+    .max(500)
+    .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean))
+    .optional()
+    .openapi({ type: 'string', description: 'Comma-separated tags; a customer matches if it has any of them' }),
+  q: z.string().max(200).optional().describe('Text search in customer names'),
+  lastScanBefore: z.iso.datetime({ offset: true }).optional(),
+  lastScanAfter: z.iso.datetime({ offset: true }).optional(),
+});
+
+const FleetPage = z
+  .object({ items: z.array(FleetRow), nextCursor: z.string().nullable() })
+  .openapi('FleetPage');
+
+const list = createRoute({
+  method: 'get',
+  path: '/v1/fleet',
+  tags: ['fleet'],
+  summary: 'Customers in scope, with commercial and security figures',
+  security: [{ embedSession: [] }],
+  middleware: sessionRoute('fleet:read'),
+  request: { query: FleetQuery },
+  responses: { 200: json(FleetPage, 'One page of the fleet'), ...commonErrors },
+});
+
+const FleetSummary = z
+  .object({
+    customers: z.number().int(),
+    active: z.number().int(),
+    connectionLost: z.number().int(),
+    acv: z.array(Money).describe('Annual contract value of active subscriptions, per currency'),
+    renewalsNextThreeMonths: z.number().int(),
+  })
+  .openapi('FleetSummary');
+
+const summary = createRoute({
+  method: 'get',
+  path: '/v1/fleet/summary',
+  tags: ['fleet'],
+  summary: 'Portfolio totals: customers, active, ACV, renewals in the next three months',
+  security: [{ embedSession: [] }],
+  middleware: sessionRoute('fleet:read'),
+  responses: { 200: json(FleetSummary, 'Totals over every customer in scope'), ...commonErrors },
+});
+
+export function fleetRoutes() {
+  return router()
+    .openapi(list, async (c) => {
+      const q = c.req.valid('query');
+      if (q.lastScanBefore && q.lastScanAfter && q.lastScanAfter > q.lastScanBefore) {
+        throw new HttpProblem(400, 'invalid_request', 'lastScanAfter must not be later than lastScanBefore.', [
+          { pointer: '#/query/lastScanAfter', detail: 'must not be later than lastScanBefore' },
+        ]);
+      }
+      const page = await withScope(c.var.deps.db, dbPrincipal(c.var.session), async (tx) => {
+        const result = await fleetPage(tx, {
+          ...q,
+          lastScanBefore: q.lastScanBefore ? new Date(q.lastScanBefore) : undefined,
+          lastScanAfter: q.lastScanAfter ? new Date(q.lastScanAfter) : undefined,
+        });
+        const history = await postureHistory(tx, result.rows.map((r) => r.id));
+        return { ...result, history };
+      });
+      return c.json(
+        {
+          items: page.rows.map((r) => fleetRowJson(r, page.history.get(r.id))),
+          nextCursor: page.next ? encodeCursor(page.next) : null,
+        },
+        200,
+      );
+    })
+    .openapi(summary, async (c) => {
+      const now = c.var.deps.now?.() ?? new Date();
+      const totals = await withScope(c.var.deps.db, dbPrincipal(c.var.session), (tx) => fleetSummary(tx, now));
+      return c.json(totals, 200);
+    });
+}

@@ -68,7 +68,7 @@ export async function mintEmbedSession(deps: Deps, key: ApiKeyPrincipal, req: Em
       const inside = await queryRows<{ id: string }>(
         tx,
         sql`select o.id from orgs o join customer_profiles cp on cp.tenant_id = o.id
-             where o.id = any(${ids}::uuid[]) and o.id in (select portico.subtree(${tenant.id}::uuid))`,
+             where o.id = any(${sql.param(ids)}::uuid[]) and o.id in (select portico.subtree(${tenant.id}::uuid))`,
       );
       const found = new Set(inside.map((r) => r.id));
       const missing = ids.findIndex((id) => !found.has(id));

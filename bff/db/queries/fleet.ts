@@ -53,11 +53,11 @@ const currentSubscription = sql`left join lateral (
 function filters(q: FleetQuery): SQL[] {
   const where: SQL[] = [sql`o.kind in ('customer', 'enterprise')`];
   if (q.id) where.push(sql`o.id = ${q.id}::uuid`);
-  if (q.status?.length) where.push(sql`${sortKeys.status.expr} = any(${q.status}::text[])`);
-  if (q.plan?.length) where.push(sql`s.plan::text = any(${q.plan}::text[])`);
-  if (q.serviceMode?.length) where.push(sql`cp.service_mode::text = any(${q.serviceMode}::text[])`);
-  if (q.paymentMethod?.length) where.push(sql`cp.payment_method::text = any(${q.paymentMethod}::text[])`);
-  if (q.tag?.length) where.push(sql`cp.tags && ${q.tag}::text[]`);
+  if (q.status?.length) where.push(sql`${sortKeys.status.expr} = any(${sql.param(q.status)}::text[])`);
+  if (q.plan?.length) where.push(sql`s.plan::text = any(${sql.param(q.plan)}::text[])`);
+  if (q.serviceMode?.length) where.push(sql`cp.service_mode::text = any(${sql.param(q.serviceMode)}::text[])`);
+  if (q.paymentMethod?.length) where.push(sql`cp.payment_method::text = any(${sql.param(q.paymentMethod)}::text[])`);
+  if (q.tag?.length) where.push(sql`cp.tags && ${sql.param(q.tag)}::text[]`);
   if (q.q) where.push(sql`o.name ilike ${'%' + q.q.replace(/[\\%_]/g, (ch) => '\\' + ch) + '%'}`);
   if (q.lastScanBefore) where.push(sql`m.last_scan_at < ${q.lastScanBefore.toISOString()}::timestamptz`);
   if (q.lastScanAfter) where.push(sql`m.last_scan_at >= ${q.lastScanAfter.toISOString()}::timestamptz`);
@@ -173,7 +173,7 @@ export async function postureHistory(tx: Tx, ids: string[], days = 30): Promise<
     tx,
     sql`select tenant_id as id, array_agg(score order by day) as scores
           from posture_snapshots
-         where tenant_id = any(${ids}::uuid[]) and day > current_date - ${days}::int
+         where tenant_id = any(${sql.param(ids)}::uuid[]) and day > current_date - ${days}::int
          group by tenant_id`,
   );
   return new Map(rows.map((r) => [r.id, r.scores.map(Number)]));

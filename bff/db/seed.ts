@@ -1,0 +1,358 @@
+import { sql } from 'drizzle-orm';
+import { normalizeAsset, type AssetKind } from '../domain/assets.js';
+import { ownerBypassesRls, queryRows, type Database } from './client.js';
+
+/**
+ * Deterministic demo and test data: the same `seed` value always produces the same orgs,
+ * users, ids and figures. Two independent MSPs prove isolation; one sub-partner has customers
+ * of its own; customers cover every plan, licence model, status, service mode, payment method
+ * and delegation; one customer has revoked its MSP's access.
+ *
+ * Rows are written with one `insert … select from unnest(…)` per table and chunk, so 10 000
+ * customers seed in a few minutes on a real server.
+ */
+
+export interface SeedOptions {
+  customers: number;
+  seed?: number;
+  /** Average findings per customer (actual counts vary ±50 %). */
+  findingsPerCustomer?: number;
+  /** "Today" for the generated history; defaults to now. */
+  now?: Date;
+  log?: (line: string) => void;
+}
+
+export interface SeedResult {
+  orgs: number;
+  customers: number;
+  users: number;
+  assets: number;
+  scans: number;
+  findings: number;
+  snapshots: number;
+}
+
+/** Well-known slugs and external ids of the seeded world, used by the demo and tests. */
+export const seeded = {
+  mspA: 'northwind',
+  mspB: 'bluefin',
+  partner: 'harbor-it',
+  enterprise: 'meridian-health-group',
+  revoked: 'kestrel-logistics',
+  staff: {
+    admin: 'admin',
+    analyst: 'analyst',
+    accountManager: 'account-manager',
+    marketing: 'marketing',
+  },
+} as const;
+
+/** mulberry32: small, fast and good enough for believable data. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+  const uuid = () => {
+    const h: string[] = [];
+    for (let i = 0; i < 16; i++) h.push(Math.floor(next() * 256).toString(16).padStart(2, '0'));
+    h[6] = '4' + h[6]!.slice(1);
+    h[8] = ((parseInt(h[8]!, 16) & 0x3f) | 0x80).toString(16);
+    return `${h.slice(0, 4).join('')}-${h.slice(4, 6).join('')}-${h.slice(6, 8).join('')}-${h.slice(8, 10).join('')}-${h.slice(10).join('')}`;
+  };
+  return { next, int, pick, uuid };
+}
+
+const prefixes = ['Acme', 'Blue Ridge', 'Cobalt', 'Driftwood', 'Evergreen', 'Fairview', 'Granite', 'Harborview', 'Ironwood', 'Juniper', 'Keystone', 'Lakeside', 'Maple', 'Northgate', 'Oakridge', 'Pinecrest', 'Quarry', 'Riverside', 'Summit', 'Tidewater', 'Upland', 'Valley', 'Westfield', 'Yarrow', 'Zenith', 'Alder', 'Brightwater', 'Cedar', 'Dunmore', 'Elmstead'];
+const trades = ['Dental Group', 'Logistics', 'Law Partners', 'Manufacturing', 'Veterinary Clinic', 'Accounting', 'Architects', 'Bakery Co', 'Builders', 'Credit Union', 'Engineering', 'Family Practice', 'Freight', 'Hotels', 'Insurance Brokers', 'Labs', 'Marine Services', 'Media', 'Opticians', 'Pharmacy', 'Property Management', 'Realty', 'School Trust', 'Solar', 'Textiles', 'Travel', 'Wealth Advisors', 'Wholesale', 'Foods', 'Print Works'];
+const tags = ['priority', 'healthcare', 'finance', 'manufacturing', 'education', 'renewal-risk', 'upsell', 'nis2', 'iso27001', 'pilot'];
+const profiles = ['Full and fast', 'External perimeter', 'Web application', 'Internal network', 'Compliance (PCI)'];
+
+const findingCatalogue: { type: string; title: string; severity: 'critical' | 'high' | 'medium' | 'low' | 'info'; kinds: AssetKind[] }[] = [
+  { type: 'smtp-legacy-auth', title: 'Legacy SMTP AUTH enabled on mail gateway', severity: 'high', kinds: ['domain', 'subdomain'] },
+  { type: 'dmarc-missing', title: 'No DMARC policy published', severity: 'medium', kinds: ['domain'] },
+  { type: 'spf-softfail', title: 'SPF record ends in ~all (soft fail)', severity: 'low', kinds: ['domain'] },
+  { type: 'tls-weak-cipher', title: 'TLS 1.0/1.1 and CBC cipher suites accepted', severity: 'medium', kinds: ['subdomain', 'web_app_url', 'api_base_url'] },
+  { type: 'cert-expiring', title: 'TLS certificate expires within 14 days', severity: 'medium', kinds: ['subdomain', 'web_app_url'] },
+  { type: 'cert-expired', title: 'TLS certificate has expired', severity: 'high', kinds: ['subdomain', 'web_app_url'] },
+  { type: 'hsts-missing', title: 'Strict-Transport-Security header missing', severity: 'low', kinds: ['web_app_url'] },
+  { type: 'rdp-exposed', title: 'Remote Desktop (3389/tcp) reachable from the internet', severity: 'critical', kinds: ['ip_address'] },
+  { type: 'smb-exposed', title: 'SMB (445/tcp) reachable from the internet', severity: 'critical', kinds: ['ip_address'] },
+  { type: 'openssh-outdated', title: 'OpenSSH older than 9.3 (regreSSHion, CVE-2024-6387)', severity: 'high', kinds: ['ip_address'] },
+  { type: 'fortios-cve-2024-21762', title: 'FortiOS SSL-VPN out-of-bounds write (CVE-2024-21762)', severity: 'critical', kinds: ['ip_address'] },
+  { type: 'exchange-proxyshell', title: 'Exchange Server vulnerable to ProxyShell', severity: 'critical', kinds: ['subdomain'] },
+  { type: 'directory-listing', title: 'Directory listing enabled', severity: 'medium', kinds: ['web_app_url'] },
+  { type: 'git-exposed', title: 'Public .git directory exposes source code', severity: 'high', kinds: ['web_app_url'] },
+  { type: 'xss-reflected', title: 'Reflected cross-site scripting in search parameter', severity: 'high', kinds: ['web_app_url'] },
+  { type: 'sqli', title: 'SQL injection in login form', severity: 'critical', kinds: ['web_app_url'] },
+  { type: 'csp-missing', title: 'Content-Security-Policy header missing', severity: 'low', kinds: ['web_app_url'] },
+  { type: 'cookie-insecure', title: 'Session cookie without Secure and HttpOnly flags', severity: 'medium', kinds: ['web_app_url'] },
+  { type: 'api-no-auth', title: 'API endpoint returns data without authentication', severity: 'high', kinds: ['api_base_url'] },
+  { type: 'api-verbose-errors', title: 'API returns stack traces in error responses', severity: 'low', kinds: ['api_base_url'] },
+  { type: 'cors-wildcard', title: 'CORS allows any origin with credentials', severity: 'medium', kinds: ['api_base_url'] },
+  { type: 'dns-zone-transfer', title: 'DNS zone transfer (AXFR) allowed', severity: 'medium', kinds: ['domain'] },
+  { type: 'subdomain-takeover', title: 'Dangling CNAME allows subdomain takeover', severity: 'high', kinds: ['subdomain'] },
+  { type: 'server-banner', title: 'Server version disclosed in banner', severity: 'info', kinds: ['ip_address', 'web_app_url'] },
+  { type: 'ftp-anonymous', title: 'Anonymous FTP login allowed', severity: 'high', kinds: ['ip_address'] },
+];
+
+const T = {
+  orgs: { columns: ['id', 'parent_id', 'kind', 'slug', 'name', 'country', 'state', 'time_zone', 'currency', 'partnership_type', 'created_at'], types: ['uuid', 'uuid', 'org_kind', 'text', 'text', 'text', 'text', 'text', 'text', 'partnership_type', 'timestamptz'] },
+  customer_profiles: { columns: ['tenant_id', 'status', 'service_mode', 'payment_method', 'access_delegation', 'revoked_at', 'contact_name', 'contact_email', 'address_line1', 'postal_code', 'city', 'vat_id', 'main_user_id', 'tags', 'created_at'], types: ['uuid', 'customer_status', 'service_mode', 'payment_method', 'access_delegation', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'text', 'uuid', 'text[]', 'timestamptz'] },
+  users: { columns: ['tenant_id', 'id', 'external_id', 'email', 'name', 'status'], types: ['uuid', 'uuid', 'text', 'text', 'text', 'user_status'] },
+  role_assignments: { columns: ['tenant_id', 'user_id', 'role'], types: ['uuid', 'uuid', 'user_role'] },
+  account_manager_assignments: { columns: ['tenant_id', 'user_id'], types: ['uuid', 'uuid'] },
+  subscriptions: { columns: ['tenant_id', 'id', 'plan', 'licence_model', 'licence_quota', 'ips_internal', 'ips_external', 'currency', 'monthly_price_minor', 'monthly_cost_minor', 'started_at', 'trial_ends_at', 'renews_at', 'cancelled_at'], types: ['uuid', 'uuid', 'plan', 'licence_model', 'int', 'int', 'int', 'text', 'int8', 'int8', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz'] },
+  assets: { columns: ['tenant_id', 'id', 'kind', 'value', 'normalized_value', 'first_seen_at'], types: ['uuid', 'uuid', 'asset_kind', 'text', 'text', 'timestamptz'] },
+  scans: { columns: ['tenant_id', 'id', 'profile', 'status', 'started_at', 'finished_at', 'findings_count'], types: ['uuid', 'uuid', 'text', 'scan_status', 'timestamptz', 'timestamptz', 'int'] },
+  findings: { columns: ['tenant_id', 'id', 'asset_id', 'scan_id', 'severity', 'type', 'title', 'status', 'first_seen_at', 'last_seen_at'], types: ['uuid', 'uuid', 'uuid', 'uuid', 'severity', 'text', 'text', 'finding_status', 'timestamptz', 'timestamptz'] },
+  posture_snapshots: { columns: ['tenant_id', 'day', 'score'], types: ['uuid', 'date', 'int2'] },
+} as const;
+
+type Table = keyof typeof T;
+type Value = string | number | boolean | null | string[];
+
+/** Writes rows with one statement per chunk: every column travels as one text[] parameter. */
+async function insertRows(db: Database, table: Table, rows: Value[][], chunk = 5000): Promise<void> {
+  const { columns, types } = T[table];
+  for (let start = 0; start < rows.length; start += chunk) {
+    const part = rows.slice(start, start + chunk);
+    const arrays = columns.map((_, i) =>
+      part.map((r) => {
+        const v = r[i];
+        if (v == null) return null;
+        if (Array.isArray(v)) return `{${v.map((x) => `"${x.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
+        return String(v);
+      }),
+    );
+    const cols = columns.map((c) => sql.raw(`"${c}"`));
+    const aliases = columns.map((_, i) => sql.raw(`c${i}`));
+    const selects = columns.map((_, i) => sql.raw(`u.c${i}::${types[i]}`));
+    const params = arrays.map((a) => sql`${sql.param(a)}::text[]`);
+    await db.execute(
+      sql`insert into ${sql.raw(table)} (${sql.join(cols, sql`, `)})
+          select ${sql.join(selects, sql`, `)} from unnest(${sql.join(params, sql`, `)}) as u(${sql.join(aliases, sql`, `)})`,
+    );
+  }
+}
+
+const slugify = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const iso = (d: Date) => d.toISOString();
+const DAY = 86_400_000;
+
+export async function seed(db: Database, options: SeedOptions): Promise<SeedResult> {
+  if (!(await ownerBypassesRls(db))) {
+    throw new Error('Seeding writes every tenant at once: connect as a superuser or a role with BYPASSRLS (the migration owner).');
+  }
+  const [existing] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from orgs`);
+  if ((existing?.n ?? 0) > 0) throw new Error('The database already has orgs; seed only an empty database.');
+
+  const log = options.log ?? (() => {});
+  const r = prng(options.seed ?? 42);
+  const now = options.now ?? new Date();
+  const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const findingsAvg = options.findingsPerCustomer ?? 24;
+  const rows: Record<Table, Value[][]> = {
+    orgs: [], customer_profiles: [], users: [], role_assignments: [], account_manager_assignments: [],
+    subscriptions: [], assets: [], scans: [], findings: [], posture_snapshots: [],
+  };
+  const created = iso(new Date(today.getTime() - 400 * DAY));
+
+  const mspA = r.uuid();
+  const mspB = r.uuid();
+  const partner = r.uuid();
+  rows.orgs.push(
+    [mspA, null, 'msp', seeded.mspA, 'Northwind Cyber', 'DE', 'Hamburg', 'Europe/Berlin', 'EUR', 'mssp', created],
+    [mspB, null, 'msp', seeded.mspB, 'Bluefin Security', 'GB', 'England', 'Europe/London', 'GBP', 'reseller', created],
+    [partner, mspA, 'partner', seeded.partner, 'Harbor IT Partners', 'DE', 'Bremen', 'Europe/Berlin', 'EUR', 'reseller', created],
+  );
+
+  const addUser = (tenant: string, externalId: string, name: string, domain: string, role: string | null, status = 'active') => {
+    const id = r.uuid();
+    const email = `${slugify(name).replace(/-/g, '.')}@${domain}`;
+    rows.users.push([tenant, id, externalId, email, name, status]);
+    if (role) rows.role_assignments.push([tenant, id, role]);
+    return id;
+  };
+  const staff = (tenant: string, domain: string, people: [string, string][]) => {
+    const ids: Record<string, string> = {};
+    for (const [externalId, name] of people) {
+      const role =
+        externalId === seeded.staff.admin ? 'msp_admin'
+        : externalId === seeded.staff.analyst ? 'msp_analyst'
+        : externalId === seeded.staff.accountManager ? 'msp_account_manager'
+        : 'msp_marketing';
+      ids[externalId] = addUser(tenant, externalId, name, domain, role);
+    }
+    return ids;
+  };
+  const staffA = staff(mspA, 'northwind-cyber.example', [
+    [seeded.staff.admin, 'Anna Weber'], [seeded.staff.analyst, 'Jonas Becker'],
+    [seeded.staff.accountManager, 'Lea Hoffmann'], [seeded.staff.marketing, 'Mila Schulz'],
+  ]);
+  const staffB = staff(mspB, 'bluefin-security.example', [
+    [seeded.staff.admin, 'Oliver Hughes'], [seeded.staff.analyst, 'Amelia Clarke'],
+    [seeded.staff.accountManager, 'Harry Walsh'], [seeded.staff.marketing, 'Isla Morgan'],
+  ]);
+  staff(partner, 'harbor-it.example', [[seeded.staff.admin, 'Finn Krüger'], [seeded.staff.analyst, 'Emma Vogel']]);
+
+  // Who owns which customer: most belong to MSP A, some to its sub-partner, some to MSP B.
+  const n = Math.max(3, options.customers);
+  const owners: string[] = [];
+  for (let i = 0; i < n; i++) owners.push(i % 7 === 5 ? partner : i % 7 === 6 ? mspB : mspA);
+  owners[1] = partner;
+  owners[2] = mspB;
+
+  const statuses = ['active', 'active', 'active', 'active', 'active', 'active', 'invited', 'locked', 'cancelled'];
+  const delegations = ['disabled', 'read_only', 'full'];
+  const usedNames = new Set<string>();
+  const assigned: Record<string, string[]> = { [mspA]: [], [mspB]: [] };
+
+  for (let i = 0; i < n; i++) {
+    const owner = owners[i]!;
+    const isB = owner === mspB;
+    const currency = isB ? 'GBP' : 'EUR';
+    const country = isB ? r.pick(['GB', 'GB', 'GB', 'IE']) : r.pick(['DE', 'DE', 'DE', 'AT', 'NL', 'FR']);
+    const special = i === 0 ? 'enterprise' : i === 3 ? 'revoked' : null;
+    let name: string;
+    if (special === 'enterprise') name = 'Meridian Health Group';
+    else if (special === 'revoked') name = 'Kestrel Logistics';
+    else {
+      do {
+        name = `${r.pick(prefixes)} ${r.pick(trades)}`;
+        if (usedNames.has(name)) name = `${name} ${r.pick(['North', 'South', 'East', 'West', 'Central', 'International'])}`;
+        if (usedNames.has(name)) name = `${name} ${i}`;
+      } while (usedNames.has(name));
+    }
+    usedNames.add(name);
+    const slug = special === 'enterprise' ? seeded.enterprise : special === 'revoked' ? seeded.revoked : `${slugify(name)}-${i}`;
+    const id = r.uuid();
+    const domain = `${slugify(name)}.example`;
+    const since = new Date(today.getTime() - r.int(30, 900) * DAY);
+    rows.orgs.push([id, owner, special === 'enterprise' ? 'enterprise' : 'customer', slug, name, country, null, isB ? 'Europe/London' : 'Europe/Berlin', currency, null, iso(since)]);
+
+    const status = special ? 'active' : statuses[i % statuses.length]!;
+    const serviceMode = i % 4 === 3 ? 'self_service' : 'managed';
+    const payment = i % 5 === 4 ? 'project_key' : i % 5 === 2 ? 'credit_card' : 'invoice';
+    const delegation = i < 6 ? 'full' : delegations[i % 3]!;
+    const contact = `${r.pick(['Sam', 'Alex', 'Robin', 'Kim', 'Charlie', 'Jamie', 'Maria', 'Paul', 'Sofia', 'Lukas'])} ${r.pick(['Meyer', 'Fischer', 'Wagner', 'Smith', 'Jones', 'Brown', 'Taylor', 'Jansen', 'Dubois', 'Novak'])}`;
+    const mainUser = addUser(id, `${slug}-owner`, contact, domain, status === 'invited' ? null : 'customer_admin', status === 'invited' ? 'invited' : 'active');
+    if (i < 12) addUser(id, `${slug}-viewer`, `${r.pick(['Nora', 'Ben', 'Ida', 'Tom', 'Eva'])} ${r.pick(['Lang', 'Kaiser', 'Evans', 'Wood'])}`, domain, 'customer_viewer');
+    const vat = country === (isB ? 'GB' : 'DE') ? null : `${country === 'GB' ? 'GB' : country}${String(r.int(100000000, 999999999))}`;
+    const myTags = tags.filter(() => r.next() < 0.18);
+    rows.customer_profiles.push([
+      id, status, serviceMode, payment, delegation, special === 'revoked' ? iso(new Date(today.getTime() - 6 * DAY)) : null,
+      contact, `${slugify(contact).replace(/-/g, '.')}@${domain}`, `${r.int(1, 220)} ${r.pick(['Hafenstraße', 'Market Street', 'Lindenallee', 'High Street', 'Kaiserstraße', 'Station Road'])}`,
+      String(r.int(10000, 99999)), r.pick(isB ? ['London', 'Leeds', 'Bristol', 'Dublin'] : ['Hamburg', 'Berlin', 'Munich', 'Vienna', 'Amsterdam', 'Lyon']),
+      vat, status === 'invited' ? null : mainUser, myTags, iso(since),
+    ]);
+    if (special === 'enterprise') {
+      for (const sub of ['Meridian Clinics North', 'Meridian Diagnostics']) {
+        rows.orgs.push([r.uuid(), id, 'customer', `${slugify(sub)}`, sub, country, null, 'Europe/Berlin', currency, null, iso(since)]);
+      }
+    }
+    if (owner !== partner && assigned[owner]!.length < 3 && special !== 'revoked') assigned[owner]!.push(id);
+
+    // Subscription
+    const trial = i % 6 === 1;
+    const model = i % 3 === 0 ? 'per_asset' : i % 3 === 1 ? 'per_scan' : 'unlimited';
+    const quota = model === 'unlimited' ? null : trial ? 5 : r.pick([10, 25, 50, 100, 250, 500]);
+    const ipsExternal = r.pick([8, 16, 32, 64, 128, 256]);
+    const ipsInternal = r.pick([0, 16, 50, 100, 250, 500]);
+    const unit = model === 'unlimited' ? 0 : isB ? r.int(350, 900) : r.int(400, 1100);
+    const price = trial ? 0 : model === 'unlimited' ? r.int(40, 400) * 1000 : (quota ?? 0) * unit;
+    const cost = Math.round(price * (0.55 + r.next() * 0.2));
+    const renews = new Date(since.getTime());
+    while (renews <= today) renews.setUTCFullYear(renews.getUTCFullYear() + 1);
+    rows.subscriptions.push([
+      id, r.uuid(), trial ? 'trial' : 'purchased', model, quota, ipsInternal, ipsExternal, currency, price, cost,
+      iso(since), trial ? iso(new Date(today.getTime() + r.int(-3, 30) * DAY)) : null,
+      trial ? null : iso(renews), status === 'cancelled' ? iso(new Date(today.getTime() - r.int(1, 60) * DAY)) : null,
+    ]);
+
+    if (status === 'invited') continue; // nothing scanned yet
+
+    // Assets of all five kinds.
+    const assetRows: { id: string; kind: AssetKind }[] = [];
+    const addAsset = (kind: AssetKind, value: string) => {
+      const assetId = r.uuid();
+      assetRows.push({ id: assetId, kind });
+      rows.assets.push([id, assetId, kind, value, normalizeAsset(kind, value), iso(since)]);
+    };
+    addAsset('domain', domain);
+    for (const sub of ['mail', 'vpn', 'portal', 'www', 'shop', 'intranet'].slice(0, r.int(2, 5))) addAsset('subdomain', `${sub}.${domain}`);
+    const net = r.int(0, 2) === 0 ? '192.0.2' : r.int(0, 1) ? '198.51.100' : '203.0.113';
+    const hostBase = r.int(1, 200);
+    for (let k = 0; k < r.int(2, 6); k++) addAsset('ip_address', `${net}.${hostBase + k}`);
+    addAsset('web_app_url', `https://portal.${domain}/`);
+    if (r.next() < 0.6) addAsset('web_app_url', `https://shop.${domain}/`);
+    addAsset('api_base_url', `https://api.${domain}/v1`);
+
+    // Weekly scans over the last 90 days, then findings from them.
+    const scanIds: { id: string; at: Date }[] = [];
+    const cadence = r.pick([7, 7, 14, 30]);
+    const lastScanDaysAgo = i % 11 === 10 ? r.int(35, 80) : r.int(0, 6);
+    for (let d = lastScanDaysAgo; d <= 90; d += cadence) {
+      const at = new Date(today.getTime() - d * DAY + r.int(1, 5) * 3_600_000);
+      scanIds.push({ id: r.uuid(), at });
+    }
+    const findingsCount = Math.max(0, Math.round(findingsAvg * (0.5 + r.next())));
+    const perScan = new Map<string, number>();
+    for (let k = 0; k < findingsCount; k++) {
+      const f = r.pick(findingCatalogue);
+      const candidates = assetRows.filter((a) => f.kinds.includes(a.kind));
+      const asset = candidates.length ? r.pick(candidates) : r.pick(assetRows);
+      const firstScan = scanIds[r.int(0, scanIds.length - 1)]!;
+      const statusRoll = r.next();
+      const fStatus = statusRoll < 0.68 ? 'open' : statusRoll < 0.95 ? 'resolved' : 'accepted_risk';
+      const lastSeen = fStatus === 'resolved' ? firstScan.at : (scanIds[0]?.at ?? firstScan.at);
+      perScan.set(firstScan.id, (perScan.get(firstScan.id) ?? 0) + 1);
+      rows.findings.push([id, r.uuid(), asset.id, firstScan.id, f.severity, f.type, f.title, fStatus, iso(firstScan.at), iso(lastSeen)]);
+    }
+    for (const s of scanIds) {
+      rows.scans.push([id, s.id, r.pick(profiles), 'completed', iso(s.at), iso(new Date(s.at.getTime() + r.int(8, 90) * 60_000)), perScan.get(s.id) ?? 0]);
+    }
+
+    // 90 days of posture: a random walk that drifts towards the customer's typical score.
+    const typical = r.int(38, 96);
+    let score = Math.min(100, Math.max(5, typical + r.int(-15, 15)));
+    for (let d = 89; d >= 0; d--) {
+      score = Math.round(Math.min(100, Math.max(5, score + (typical - score) * 0.08 + r.int(-3, 3))));
+      rows.posture_snapshots.push([id, new Date(today.getTime() - d * DAY).toISOString().slice(0, 10), score]);
+    }
+  }
+
+  for (const [msp, ids] of [[mspA, assigned[mspA]!], [mspB, assigned[mspB]!]] as const) {
+    const am = msp === mspA ? staffA[seeded.staff.accountManager]! : staffB[seeded.staff.accountManager]!;
+    for (const customer of ids) rows.account_manager_assignments.push([customer, am]);
+  }
+
+  // Parents before children (the closure trigger needs the parent's rows).
+  const order: Table[] = ['orgs', 'users', 'role_assignments', 'customer_profiles', 'account_manager_assignments', 'subscriptions', 'assets', 'scans', 'findings', 'posture_snapshots'];
+  await db.transaction(async (tx) => {
+    for (const table of order) {
+      const started = Date.now();
+      await insertRows(tx as unknown as Database, table, rows[table]);
+      log(`  ${table}: ${rows[table].length} rows in ${Date.now() - started} ms`);
+    }
+    const started = Date.now();
+    await tx.execute(sql`select portico.refresh_customer_metrics()`);
+    log(`  customer_metrics refreshed in ${Date.now() - started} ms`);
+  });
+  return {
+    orgs: rows.orgs.length,
+    customers: rows.customer_profiles.length,
+    users: rows.users.length,
+    assets: rows.assets.length,
+    scans: rows.scans.length,
+    findings: rows.findings.length,
+    snapshots: rows.posture_snapshots.length,
+  };
+}
+

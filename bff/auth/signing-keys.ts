@@ -97,7 +97,7 @@ export class SigningKeys {
     const rows = await this.db
       .select()
       .from(signingKeys)
-      .where(sql`${signingKeys.retireAt} is null or ${signingKeys.retireAt} > ${this.now()}`)
+      .where(sql`${signingKeys.retireAt} is null or ${signingKeys.retireAt} > ${this.now().toISOString()}::timestamptz`)
       .orderBy(desc(signingKeys.createdAt));
     this.keys = await Promise.all(
       rows.map(async (row) => ({

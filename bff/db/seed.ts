@@ -113,6 +113,8 @@ const T = {
   scans: { columns: ['tenant_id', 'id', 'profile', 'status', 'started_at', 'finished_at', 'findings_count'], types: ['uuid', 'uuid', 'text', 'scan_status', 'timestamptz', 'timestamptz', 'int'] },
   findings: { columns: ['tenant_id', 'id', 'asset_id', 'scan_id', 'severity', 'type', 'title', 'status', 'first_seen_at', 'last_seen_at'], types: ['uuid', 'uuid', 'uuid', 'uuid', 'severity', 'text', 'text', 'finding_status', 'timestamptz', 'timestamptz'] },
   posture_snapshots: { columns: ['tenant_id', 'day', 'score'], types: ['uuid', 'date', 'int2'] },
+  themes: { columns: ['tenant_id', 'color_primary', 'color_accent', 'color_background', 'color_text', 'font_family', 'border_radius', 'mode'], types: ['uuid', 'text', 'text', 'text', 'text', 'text', 'text', 'theme_mode'] },
+  audit_log: { columns: ['tenant_id', 'at', 'actor_id', 'actor_role', 'action', 'target_id', 'after'], types: ['uuid', 'timestamptz', 'uuid', 'text', 'text', 'uuid', 'jsonb'] },
 } as const;
 
 type Table = keyof typeof T;
@@ -160,7 +162,7 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
   const findingsAvg = options.findingsPerCustomer ?? 24;
   const rows: Record<Table, Value[][]> = {
     orgs: [], customer_profiles: [], users: [], role_assignments: [], account_manager_assignments: [],
-    subscriptions: [], assets: [], scans: [], findings: [], posture_snapshots: [],
+    subscriptions: [], assets: [], scans: [], findings: [], posture_snapshots: [], themes: [], audit_log: [],
   };
   const created = iso(new Date(today.getTime() - 400 * DAY));
 
@@ -200,6 +202,11 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
     [seeded.staff.admin, 'Oliver Hughes'], [seeded.staff.analyst, 'Amelia Clarke'],
     [seeded.staff.accountManager, 'Harry Walsh'], [seeded.staff.marketing, 'Isla Morgan'],
   ]);
+  // Fleet themes: each MSP's brand; customers without a theme of their own inherit it.
+  rows.themes.push(
+    [mspA, '#0f5fa8', '#f59e0b', '#ffffff', '#1d2433', 'Inter, system-ui, sans-serif', '8px', 'light'],
+    [mspB, '#0e7490', '#e11d48', '#ffffff', '#172026', 'system-ui, sans-serif', '4px', 'light'],
+  );
   staff(partner, 'harbor-it.example', [[seeded.staff.admin, 'Finn Krüger'], [seeded.staff.analyst, 'Emma Vogel']]);
 
   // Who owns which customer: most belong to MSP A, some to its sub-partner, some to MSP B.
@@ -252,6 +259,9 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
       String(r.int(10000, 99999)), r.pick(isB ? ['London', 'Leeds', 'Bristol', 'Dublin'] : ['Hamburg', 'Berlin', 'Munich', 'Vienna', 'Amsterdam', 'Lyon']),
       vat, status === 'invited' ? null : mainUser, myTags, iso(since),
     ]);
+    const adminOf = owner === mspB ? staffB[seeded.staff.admin]! : owner === mspA ? staffA[seeded.staff.admin]! : null;
+    rows.audit_log.push([id, iso(since), adminOf, adminOf ? 'msp_admin' : 'partner_admin', 'customer.create', id, JSON.stringify({ name, plan: i % 6 === 1 ? 'trial' : 'purchased' })]);
+    if (i === 4) rows.themes.push([id, '#7c3aed', '#0d9488', '#ffffff', '#1f2937', 'Georgia, serif', '12px', 'light']);
     if (special === 'enterprise') {
       for (const sub of ['Meridian Clinics North', 'Meridian Diagnostics']) {
         rows.orgs.push([r.uuid(), id, 'customer', `${slugify(sub)}`, sub, country, null, 'Europe/Berlin', currency, null, iso(since)]);
@@ -334,7 +344,7 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
   }
 
   // Parents before children (the closure trigger needs the parent's rows).
-  const order: Table[] = ['orgs', 'users', 'role_assignments', 'customer_profiles', 'account_manager_assignments', 'subscriptions', 'assets', 'scans', 'findings', 'posture_snapshots'];
+  const order: Table[] = ['orgs', 'users', 'role_assignments', 'customer_profiles', 'account_manager_assignments', 'subscriptions', 'assets', 'scans', 'findings', 'posture_snapshots', 'themes', 'audit_log'];
   await db.transaction(async (tx) => {
     for (const table of order) {
       const started = Date.now();

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../../bff/db/client.js';
+import { withoutPrincipal, withScope } from '../../../bff/db/scope.js';
+import { backends, dbError, seededWorld, type World } from '../../helpers/db.js';
+
+for (const backend of backends) {
+  describe(`tenancy in the database (${backend})`, () => {
+    let world: World;
+    before(async () => {
+      world = await seededWorld(backend);
+    });
+    after(() => world?.close());
+
+    test('every table in public has row-level security enabled and forced', async () => {
+      const tables = await queryRows<{ name: string; enabled: boolean; forced: boolean }>(
+        world.database.db,
+        sql`select c.relname as name, c.relrowsecurity as enabled, c.relforcerowsecurity as forced
+              from pg_class c join pg_namespace n on n.oid = c.relnamespace
+             where n.nspname = 'public' and c.relkind in ('r', 'p')`,
+      );
+      assert.ok(tables.length >= 14, `expected the schema's tables, found ${tables.length}`);
+      const unprotected = tables.filter((t) => !t.enabled || !t.forced).map((t) => t.name);
+      assert.deepEqual(unprotected, [], 'tables without ENABLE + FORCE ROW LEVEL SECURITY');
+    });
+
+    test('every table with a tenant_id leads its primary key with it and has a policy on it', async () => {
+      const rows = await queryRows<{ name: string; first_pk_column: string | null; policies: string[] | null }>(
+        world.database.db,
+        sql`select c.relname as name,
+                   (select a.attname from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
+                     where i.indrelid = c.oid and i.indisprimary) as first_pk_column,
+                   (select array_agg(p.qual) from pg_policies p where p.schemaname = 'public' and p.tablename = c.relname) as policies
+              from pg_class c join pg_namespace n on n.oid = c.relnamespace
+             where n.nspname = 'public' and c.relkind = 'r'
+               and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)`,
+      );
+      assert.ok(rows.length >= 13);
+      for (const row of rows) {
+        assert.equal(row.first_pk_column, 'tenant_id', `${row.name}: primary key must start with tenant_id`);
+        assert.ok(row.policies?.length, `${row.name}: no policy`);
+        for (const qual of row.policies ?? []) {
+          assert.match(qual, /tenant_id = ANY \(\(\s*SELECT portico\.(visible|managed)_tenants\(\)/, `${row.name}: policy must test tenant_id against the (select …) set`);
+        }
+      }
+    });
+
+    test('tables without a tenant_id are only the org directory', async () => {
+      const rows = await queryRows<{ name: string }>(
+        world.database.db,
+        sql`select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+             where n.nspname = 'public' and c.relkind = 'r'
+               and not exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id')`,
+      );
+      assert.deepEqual(rows.map((r) => r.name), ['orgs']);
+    });
+
+    test('as the request role with no principal, every table in public returns no rows', async () => {
+      const tables = await queryRows<{ name: string }>(
+        world.database.db,
+        sql`select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+             where n.nspname = 'public' and c.relkind = 'r' order by 1`,
+      );
+      for (const { name } of tables) {
+        const owner = await queryRows<{ n: number }>(world.database.db, sql`select count(*)::int as n from ${sql.identifier(name)}`);
+        assert.ok((owner[0]?.n ?? 0) > 0 || name === 'themes', `${name} should hold seeded rows for this check to mean anything`);
+        const seen = await withoutPrincipal(world.database.db, (tx) =>
+          queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${sql.identifier(name)}`),
+        );
+        assert.equal(seen[0]?.n, 0, `${name} leaked rows without a principal`);
+      }
+    });
+
+    test('the request role cannot read the private schema', async () => {
+      await assert.rejects(
+        withoutPrincipal(world.database.db, (tx) => queryRows(tx, sql`select * from portico.signing_keys`)),
+        dbError(/permission denied/),
+      );
+    });
+
+    test('the request role can neither change nor delete the audit log', async () => {
+      const principal = { kind: 'user' as const, userId: '00000000-0000-4000-8000-000000000000', role: 'msp_admin', orgId: world.orgs.mspA };
+      await assert.rejects(withScope(world.database.db, principal, (tx) => tx.execute(sql`update audit_log set action = 'x'`)), dbError(/permission denied/));
+      await assert.rejects(withScope(world.database.db, principal, (tx) => tx.execute(sql`delete from audit_log`)), dbError(/permission denied/));
+    });
+
+    test('the visible-tenant set is an InitPlan and the tenant index is used', async () => {
+      const userRows = await queryRows<{ id: string }>(
+        world.database.db,
+        sql`select u.id from users u where u.tenant_id = ${world.orgs.mspA}::uuid and u.external_id = 'admin'`,
+      );
+      const principal = { kind: 'user' as const, userId: userRows[0]!.id, role: 'msp_admin', orgId: world.orgs.mspA };
+      const plan = await withScope(world.database.db, principal, async (tx) => {
+        await tx.execute(sql`set local enable_seqscan = off`);
+        const rows = await queryRows<{ 'QUERY PLAN': string }>(tx, sql`explain select count(*) from findings where status = 'open'`);
+        return rows.map((r) => r['QUERY PLAN']).join('\n');
+      });
+      assert.match(plan, /InitPlan/);
+      assert.match(plan, /findings_tenant_status_severity_idx|findings_tenant_id_id_pk|findings_tenant_type_idx/);
+    });
+  });
+}

@@ -2,7 +2,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import type { AppEnv, Deps } from './http/env.js';
+import type { Deps } from './http/env.js';
 import { HttpProblem, problemResponse } from './http/problem.js';
 import { router } from './http/router.js';
 import { customersRoutes } from './routes/customers.js';

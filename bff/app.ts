@@ -93,7 +93,9 @@ export function createApp(deps: Deps) {
     if (error instanceof HTTPException) {
       const status = error.status;
       const type = status === 401 ? 'authentication_error' : status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : 'invalid_request';
-      if (status < 500) return problemResponse(c, new HttpProblem(status, type, error.message || 'The request is not valid.'));
+      // Hono's validator throws these when the body does not parse (`Malformed JSON in request body`).
+      const errors = status === 400 && error.message.startsWith('Malformed') ? [{ pointer: '#/body', detail: error.message }] : undefined;
+      if (status < 500) return problemResponse(c, new HttpProblem(status, type, error.message || 'The request is not valid.', errors));
     }
     console.error(`[${c.var.requestId}] ${c.req.method} ${c.req.path}:`, error);
     return problemResponse(

@@ -52,10 +52,15 @@ export async function mintEmbedSession(deps: Deps, key: ApiKeyPrincipal, req: Em
     }
     if (!mspSide) {
       const [profile] = await tx
-        .select({ status: customerProfiles.status, delegation: customerProfiles.accessDelegation })
+        .select({ status: customerProfiles.status, delegation: customerProfiles.accessDelegation, revokedAt: customerProfiles.revokedAt })
         .from(customerProfiles)
         .where(eq(customerProfiles.tenantId, tenant.id));
       if (!profile) throw new HttpProblem(403, 'forbidden', 'This organisation has no customer portal access.');
+      // The customer's users are its data: once it has revoked its MSP's access, RLS no longer
+      // lets this key provision or update them.
+      if (profile.revokedAt) {
+        throw new HttpProblem(403, 'forbidden', "The customer has revoked its MSP's access; this API key cannot mint sessions for its users.");
+      }
       if (profile.status === 'locked' || profile.status === 'deleting') {
         throw new HttpProblem(403, 'forbidden', `The customer account is ${profile.status}; its users cannot sign in.`);
       }
@@ -63,15 +68,17 @@ export async function mintEmbedSession(deps: Deps, key: ApiKeyPrincipal, req: Em
         throw new HttpProblem(403, 'forbidden', `Access delegation for this customer is "${profile.delegation}", which does not allow ${req.role}.`);
       }
     }
-    if (req.customerIds?.length) {
-      const ids = [...new Set(req.customerIds)];
+    // Ids compare in Postgres' lower-case form; a field error names the index the caller sent.
+    const customerIds = req.customerIds?.map((id) => id.toLowerCase());
+    if (customerIds?.length) {
+      const ids = [...new Set(customerIds)];
       const inside = await queryRows<{ id: string }>(
         tx,
         sql`select o.id from orgs o join customer_profiles cp on cp.tenant_id = o.id
              where o.id = any(${sql.param(ids)}::uuid[]) and o.id in (select portico.subtree(${tenant.id}::uuid))`,
       );
       const found = new Set(inside.map((r) => r.id));
-      const missing = ids.findIndex((id) => !found.has(id));
+      const missing = customerIds.findIndex((id) => !found.has(id));
       if (missing >= 0) throw field(`customerIds/${missing}`, 'not a customer of this tenant');
     }
 
@@ -91,12 +98,12 @@ export async function mintEmbedSession(deps: Deps, key: ApiKeyPrincipal, req: Em
       .delete(roleAssignments)
       .where(and(eq(roleAssignments.tenantId, tenant.id), eq(roleAssignments.userId, user.id), ne(roleAssignments.role, req.role)));
     await tx.insert(roleAssignments).values({ tenantId: tenant.id, userId: user.id, role: req.role }).onConflictDoNothing();
-    if (req.role === 'msp_account_manager' && req.customerIds) {
+    if (req.role === 'msp_account_manager' && customerIds) {
       const current = await tx
         .select({ id: accountManagerAssignments.tenantId })
         .from(accountManagerAssignments)
         .where(eq(accountManagerAssignments.userId, user.id));
-      const wanted = new Set(req.customerIds);
+      const wanted = new Set(customerIds);
       const stale = current.map((r) => r.id).filter((id) => !wanted.has(id));
       if (stale.length) {
         await tx

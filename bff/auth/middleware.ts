@@ -14,6 +14,9 @@ function bearer(c: Context): string | undefined {
   return match?.[1];
 }
 
+// `sub` and `org` are bound into SQL as uuids; anything else is not a token this BFF signed.
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const unauthenticated = (detail: string) =>
   new HttpProblem(401, 'authentication_error', detail, undefined, { 'www-authenticate': 'Bearer' });
 
@@ -52,7 +55,9 @@ export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
   const origins = payload.origins;
   if (
     typeof payload.sub !== 'string' ||
+    !UUID_RE.test(payload.sub) ||
     typeof payload.org !== 'string' ||
+    !UUID_RE.test(payload.org) ||
     !roles.includes(role) ||
     !Array.isArray(origins) ||
     !origins.every((o) => typeof o === 'string')

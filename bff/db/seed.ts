@@ -216,7 +216,8 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
   owners[1] = partner;
   owners[2] = mspB;
 
-  const statuses = ['active', 'active', 'active', 'active', 'active', 'active', 'invited', 'locked', 'cancelled'];
+  // Most customers are active; a few in twenty are invited, locked or cancelled.
+  const statusOf = (i: number) => ({ 6: 'invited', 7: 'locked', 8: 'cancelled', 14: 'invited' })[i % 20] ?? 'active';
   const delegations = ['disabled', 'read_only', 'full'];
   const usedNames = new Set<string>();
   const assigned: Record<string, string[]> = { [mspA]: [], [mspB]: [] };
@@ -244,7 +245,7 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
     const since = new Date(today.getTime() - r.int(30, 900) * DAY);
     rows.orgs.push([id, owner, special === 'enterprise' ? 'enterprise' : 'customer', slug, name, country, null, isB ? 'Europe/London' : 'Europe/Berlin', currency, null, iso(since)]);
 
-    const status = special ? 'active' : statuses[i % statuses.length]!;
+    const status = special ? 'active' : statusOf(i);
     const serviceMode = i % 4 === 3 ? 'self_service' : 'managed';
     const payment = i % 5 === 4 ? 'project_key' : i % 5 === 2 ? 'credit_card' : 'invoice';
     const delegation = i < 6 ? 'full' : delegations[i % 3]!;
@@ -272,10 +273,12 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
     // Subscription
     const trial = i % 6 === 1;
     const model = i % 3 === 0 ? 'per_asset' : i % 3 === 1 ? 'per_scan' : 'unlimited';
-    const quota = model === 'unlimited' ? null : trial ? 5 : r.pick([10, 25, 50, 100, 250, 500]);
+    // Per-asset quotas sit near the customer's asset count (some run over, to show the warnings);
+    // per-scan quotas are scans per month.
+    const quota = model === 'unlimited' ? null : trial ? 5 : model === 'per_asset' ? r.pick([10, 12, 15, 25, 50]) : r.pick([4, 6, 8, 12, 20]);
     const ipsExternal = r.pick([8, 16, 32, 64, 128, 256]);
     const ipsInternal = r.pick([0, 16, 50, 100, 250, 500]);
-    const unit = model === 'unlimited' ? 0 : isB ? r.int(350, 900) : r.int(400, 1100);
+    const unit = model === 'unlimited' ? 0 : (model === 'per_scan' ? 6 : 1) * (isB ? r.int(800, 1500) : r.int(900, 1800));
     const price = trial ? 0 : model === 'unlimited' ? r.int(40, 400) * 1000 : (quota ?? 0) * unit;
     const cost = Math.round(price * (0.55 + r.next() * 0.2));
     const renews = new Date(since.getTime());
@@ -312,15 +315,19 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
       const at = new Date(today.getTime() - d * DAY + r.int(1, 5) * 3_600_000);
       scanIds.push({ id: r.uuid(), at });
     }
+    // A customer's typical posture score; weaker customers carry more open and more severe findings.
+    const typical = r.int(38, 96);
+    const openShare = 0.25 + ((100 - typical) / 100) * 0.6;
     const findingsCount = Math.max(0, Math.round(findingsAvg * (0.5 + r.next())));
     const perScan = new Map<string, number>();
     for (let k = 0; k < findingsCount; k++) {
-      const f = r.pick(findingCatalogue);
+      let f = r.pick(findingCatalogue);
+      if (f.severity === 'critical' && r.next() * 100 < typical - 20) f = r.pick(findingCatalogue);
       const candidates = assetRows.filter((a) => f.kinds.includes(a.kind));
       const asset = candidates.length ? r.pick(candidates) : r.pick(assetRows);
       const firstScan = scanIds[r.int(0, scanIds.length - 1)]!;
       const statusRoll = r.next();
-      const fStatus = statusRoll < 0.68 ? 'open' : statusRoll < 0.95 ? 'resolved' : 'accepted_risk';
+      const fStatus = statusRoll < openShare ? 'open' : statusRoll < 0.96 ? 'resolved' : 'accepted_risk';
       const lastSeen = fStatus === 'resolved' ? firstScan.at : (scanIds[0]?.at ?? firstScan.at);
       perScan.set(firstScan.id, (perScan.get(firstScan.id) ?? 0) + 1);
       rows.findings.push([id, r.uuid(), asset.id, firstScan.id, f.severity, f.type, f.title, fStatus, iso(firstScan.at), iso(lastSeen)]);
@@ -330,10 +337,9 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
     }
 
     // 90 days of posture: a random walk that drifts towards the customer's typical score.
-    const typical = r.int(38, 96);
-    let score = Math.min(100, Math.max(5, typical + r.int(-15, 15)));
+    let score = Math.min(99, Math.max(5, typical + r.int(-15, 15)));
     for (let d = 89; d >= 0; d--) {
-      score = Math.round(Math.min(100, Math.max(5, score + (typical - score) * 0.08 + r.int(-3, 3))));
+      score = Math.round(Math.min(99, Math.max(5, score + (typical - score) * 0.08 + r.int(-3, 3))));
       rows.posture_snapshots.push([id, new Date(today.getTime() - d * DAY).toISOString().slice(0, 10), score]);
     }
   }

@@ -59,12 +59,17 @@ export function problemResponse(c: Context, problem: HttpProblem): Response {
   return c.body(JSON.stringify(body), problem.status, headers);
 }
 
+/** The JSON pointer of a field in the part of the request it came from (`#/body/user/email`). */
+export function fieldPointer(target: string, path: readonly PropertyKey[]): string {
+  // The validator calls a JSON or form body `json`/`form` and path parameters `param`; clients
+  // know them as the body and the path.
+  const root = target === 'json' || target === 'form' ? 'body' : target === 'param' ? 'path' : target;
+  return ['#', root, ...path.map((p) => String(p).replaceAll('~', '~0').replaceAll('/', '~1'))].join('/');
+}
+
 /** Turns zod issues into field errors rooted at the part of the request they came from. */
 export function fieldErrors(target: string, error: ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    pointer: ['#', target, ...issue.path.map((p) => String(p).replaceAll('~', '~0').replaceAll('/', '~1'))].join('/'),
-    detail: issue.message,
-  }));
+  return error.issues.map((issue) => ({ pointer: fieldPointer(target, issue.path), detail: issue.message }));
 }
 
 export function invalidRequest(target: string, error: ZodError): HttpProblem {

@@ -77,11 +77,16 @@ export function customersRoutes() {
         sql`select kind::text, count(*)::int as n from assets where tenant_id = ${id}::uuid group by kind`,
       );
       const history = await postureHistory(tx, [id]);
-      return { row, profile, findings, assets, history: history.get(id) };
+      // A revoked customer's data is hidden from its MSP, not from the customer's own users.
+      const [scope] = await queryRows<{ visible: boolean }>(
+        tx,
+        sql`select ${id}::uuid = any(portico.visible_tenants()) as visible`,
+      );
+      return { row, profile, findings, assets, history: history.get(id), dataVisible: scope?.visible === true };
     });
     if (!result?.profile) throw notFound('customer');
-    const { row, profile, findings, assets, history } = result;
-    const lost = row.status === 'connection_lost';
+    const { row, profile, findings, assets, history, dataVisible } = result;
+    const lost = !dataVisible;
     const counts = <K extends string>(keys: readonly K[], rows: { n: number }[], key: (r: never) => string) =>
       Object.fromEntries(keys.map((k) => [k, rows.filter((r) => key(r as never) === k).reduce((a, r) => a + r.n, 0)])) as Record<K, number>;
     return c.json(

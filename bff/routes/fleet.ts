@@ -6,6 +6,7 @@ import {
   fleetSummary,
   postureHistory,
   type FleetRowData,
+  type FleetSort,
 } from '../db/queries/fleet.js';
 import { customerStatus, paymentMethod, plan, serviceMode } from '../db/schema.js';
 import { withScope } from '../db/scope.js';
@@ -95,15 +96,30 @@ export function fleetRowJson(r: FleetRowData, history: number[] | undefined): Fl
   };
 }
 
-const encodeCursor = (c: { key: string; id: string }) => Buffer.from(JSON.stringify([c.key, c.id])).toString('base64url');
+/** A cursor names the sort it was made for, so it cannot be replayed on another one. */
+interface FleetCursor {
+  sort: FleetSort;
+  order: 'asc' | 'desc';
+  key: string;
+  id: string;
+}
+const encodeCursor = (c: FleetCursor) => Buffer.from(JSON.stringify([c.sort, c.order, c.key, c.id])).toString('base64url');
 
 const Cursor = z
   .string()
   .max(1000)
   .transform((s, ctx) => {
     try {
-      const [key, id] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown[];
-      if (typeof key === 'string' && typeof id === 'string' && Uuid.safeParse(id).success) return { key, id };
+      const [sort, order, key, id] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown[];
+      if (
+        fleetSorts.includes(sort as FleetSort) &&
+        (order === 'asc' || order === 'desc') &&
+        typeof key === 'string' &&
+        typeof id === 'string' &&
+        Uuid.safeParse(id).success
+      ) {
+        return { sort: sort as FleetSort, order, key, id } satisfies FleetCursor;
+      }
     } catch {
       // fall through
     }
@@ -111,6 +127,14 @@ const Cursor = z
     return z.NEVER;
   })
   .openapi({ type: 'string', description: 'The `nextCursor` of the previous page' });
+
+/** Invalid text representation, out of range, or a bad date/time: the SQL data exceptions a cast raises. */
+const castErrorCodes = new Set(['22P02', '22003', '22007', '22008']);
+function cursorCastFailed(error: unknown): boolean {
+  const e = error as { code?: unknown; cause?: { code?: unknown } } | null;
+  const code = e?.cause?.code ?? e?.code;
+  return typeof code === 'string' && castErrorCodes.has(code);
+}
 
 const FleetQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -176,6 +200,11 @@ export function fleetRoutes() {
           { pointer: '#/query/lastScanAfter', detail: 'must not be later than lastScanBefore' },
         ]);
       }
+      if (q.cursor && (q.cursor.sort !== q.sort || q.cursor.order !== q.order)) {
+        throw new HttpProblem(400, 'invalid_request', 'The cursor belongs to another sort or order; start from the first page.', [
+          { pointer: '#/query/cursor', detail: `made for sort=${q.cursor.sort}&order=${q.cursor.order}` },
+        ]);
+      }
       const page = await withScope(c.var.deps.db, dbPrincipal(c.var.session), async (tx) => {
         const result = await fleetPage(tx, {
           ...q,
@@ -184,11 +213,20 @@ export function fleetRoutes() {
         });
         const history = await postureHistory(tx, result.rows.map((r) => r.id));
         return { ...result, history };
+      }).catch((error: unknown) => {
+        // The cursor's key is cast to the sort's type in SQL; one from another sort (or made up)
+        // does not cast. That is the client's mistake, not ours.
+        if (q.cursor && cursorCastFailed(error)) {
+          throw new HttpProblem(400, 'invalid_request', 'The cursor does not belong to this sort; start from the first page.', [
+            { pointer: '#/query/cursor', detail: 'not a cursor returned by this list with this sort' },
+          ]);
+        }
+        throw error;
       });
       return c.json(
         {
           items: page.rows.map((r) => fleetRowJson(r, page.history.get(r.id))),
-          nextCursor: page.next ? encodeCursor(page.next) : null,
+          nextCursor: page.next ? encodeCursor({ sort: q.sort, order: q.order, ...page.next }) : null,
         },
         200,
       );

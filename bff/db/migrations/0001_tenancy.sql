@@ -77,83 +77,99 @@ CREATE TRIGGER audit_log_append_only BEFORE UPDATE ON public.audit_log
 -- A request sets `portico.principal` (a user id) and `portico.role` (the role its session
 -- was minted for), or `portico.api_key` (an API key id) for server-to-server calls. Anything
 -- else, including nothing at all, sees nothing.
+--
+-- These functions are PL/pgSQL wrappers around one SQL query each (`RETURN (query)`), not
+-- LANGUAGE sql: a non-inlinable SQL function is parsed and planned again on every call, and
+-- every policy reference in a statement evaluates the set once (one InitPlan per table
+-- reference), so a fleet query paid that planning five times per request (about half of an
+-- 18 ms query for an MSP with 860 customers; see docs/benchmarks.md). PL/pgSQL keeps the
+-- plans for the life of the connection; the queries and their results are unchanged.
 CREATE FUNCTION portico.principal_home() RETURNS uuid
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
-  SELECT coalesce(
-    (SELECT u.tenant_id FROM public.users u
-      WHERE u.id = nullif(current_setting('portico.principal', true), '')::uuid),
-    (SELECT k.tenant_id FROM public.api_keys k
-      WHERE k.id = nullif(current_setting('portico.api_key', true), '')::uuid
-        AND k.revoked_at IS NULL)
-  )
-$$;
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  RETURN (
+    SELECT coalesce(
+      (SELECT u.tenant_id FROM public.users u
+        WHERE u.id = nullif(current_setting('portico.principal', true), '')::uuid),
+      (SELECT k.tenant_id FROM public.api_keys k
+        WHERE k.id = nullif(current_setting('portico.api_key', true), '')::uuid
+          AND k.revoked_at IS NULL)
+    )
+  );
+END $$;
 --> statement-breakpoint
 -- Orgs whose directory entry and customer profile the principal may see. Revoked customers
 -- are still listed here, so the fleet can show them as "connection lost".
 CREATE FUNCTION portico.managed_tenants() RETURNS uuid[]
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
-  WITH me AS (
-    SELECT u.id, u.tenant_id, r.role::text AS role
-      FROM public.users u
-      JOIN public.role_assignments r ON r.user_id = u.id AND r.tenant_id = u.tenant_id
-     WHERE u.id = nullif(current_setting('portico.principal', true), '')::uuid
-       AND u.status = 'active'
-       AND r.role::text = current_setting('portico.role', true)
-  )
-  SELECT coalesce(array_agg(DISTINCT s.tenant_id), '{}'::uuid[]) FROM (
-    -- MSP admins and analysts: their org and everything below it.
-    SELECT c.descendant_id AS tenant_id
-      FROM me JOIN portico.org_closure c ON c.ancestor_id = me.tenant_id
-     WHERE me.role IN ('msp_admin', 'msp_analyst')
-    UNION ALL
-    -- Account managers and marketing: their own org (no customer data by itself).
-    SELECT me.tenant_id FROM me WHERE me.role IN ('msp_account_manager', 'msp_marketing')
-    UNION ALL
-    -- Account managers: the subtrees of their assigned customers inside their own org.
-    SELECT c.descendant_id
-      FROM me
-      JOIN public.account_manager_assignments a ON a.user_id = me.id
-      JOIN portico.org_closure inside ON inside.ancestor_id = me.tenant_id
-                                     AND inside.descendant_id = a.tenant_id
-      JOIN portico.org_closure c ON c.ancestor_id = a.tenant_id
-     WHERE me.role = 'msp_account_manager'
-    UNION ALL
-    -- Customer users: their own subtree, only while the MSP delegates access to them.
-    SELECT c.descendant_id
-      FROM me
-      JOIN public.customer_profiles cp ON cp.tenant_id = me.tenant_id
-      JOIN portico.org_closure c ON c.ancestor_id = me.tenant_id
-     WHERE cp.status NOT IN ('locked', 'deleting')
-       AND ((me.role = 'customer_admin' AND cp.access_delegation = 'full')
-         OR (me.role = 'customer_viewer' AND cp.access_delegation IN ('read_only', 'full')))
-    UNION ALL
-    -- API keys act for their org's subtree.
-    SELECT c.descendant_id
-      FROM public.api_keys k
-      JOIN portico.org_closure c ON c.ancestor_id = k.tenant_id
-     WHERE k.id = nullif(current_setting('portico.api_key', true), '')::uuid
-       AND k.revoked_at IS NULL
-  ) s
-$$;
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  RETURN (
+    WITH me AS (
+      SELECT u.id, u.tenant_id, r.role::text AS role
+        FROM public.users u
+        JOIN public.role_assignments r ON r.user_id = u.id AND r.tenant_id = u.tenant_id
+       WHERE u.id = nullif(current_setting('portico.principal', true), '')::uuid
+         AND u.status = 'active'
+         AND r.role::text = current_setting('portico.role', true)
+    )
+    SELECT coalesce(array_agg(DISTINCT s.tenant_id), '{}'::uuid[]) FROM (
+      -- MSP admins and analysts: their org and everything below it.
+      SELECT c.descendant_id AS tenant_id
+        FROM me JOIN portico.org_closure c ON c.ancestor_id = me.tenant_id
+       WHERE me.role IN ('msp_admin', 'msp_analyst')
+      UNION ALL
+      -- Account managers and marketing: their own org (no customer data by itself).
+      SELECT me.tenant_id FROM me WHERE me.role IN ('msp_account_manager', 'msp_marketing')
+      UNION ALL
+      -- Account managers: the subtrees of their assigned customers inside their own org.
+      SELECT c.descendant_id
+        FROM me
+        JOIN public.account_manager_assignments a ON a.user_id = me.id
+        JOIN portico.org_closure inside ON inside.ancestor_id = me.tenant_id
+                                       AND inside.descendant_id = a.tenant_id
+        JOIN portico.org_closure c ON c.ancestor_id = a.tenant_id
+       WHERE me.role = 'msp_account_manager'
+      UNION ALL
+      -- Customer users: their own subtree, only while the MSP delegates access to them.
+      SELECT c.descendant_id
+        FROM me
+        JOIN public.customer_profiles cp ON cp.tenant_id = me.tenant_id
+        JOIN portico.org_closure c ON c.ancestor_id = me.tenant_id
+       WHERE cp.status NOT IN ('locked', 'deleting')
+         AND ((me.role = 'customer_admin' AND cp.access_delegation = 'full')
+           OR (me.role = 'customer_viewer' AND cp.access_delegation IN ('read_only', 'full')))
+      UNION ALL
+      -- API keys act for their org's subtree.
+      SELECT c.descendant_id
+        FROM public.api_keys k
+        JOIN portico.org_closure c ON c.ancestor_id = k.tenant_id
+       WHERE k.id = nullif(current_setting('portico.api_key', true), '')::uuid
+         AND k.revoked_at IS NULL
+    ) s
+  );
+END $$;
 --> statement-breakpoint
 -- Orgs whose data the principal may read and write: the managed set without customers that
 -- revoked their MSP's access (unless the principal belongs to that customer).
 CREATE FUNCTION portico.visible_tenants() RETURNS uuid[]
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
-  WITH home AS (SELECT portico.principal_home() AS id)
-  SELECT coalesce(array_agg(t), '{}'::uuid[])
-    FROM unnest(portico.managed_tenants()) AS t
-   WHERE NOT EXISTS (
-     SELECT 1
-       FROM portico.org_closure c
-       JOIN public.customer_profiles cp ON cp.tenant_id = c.ancestor_id AND cp.revoked_at IS NOT NULL
-      WHERE c.descendant_id = t
-        AND NOT EXISTS (
-          SELECT 1 FROM portico.org_closure mine, home
-           WHERE mine.ancestor_id = cp.tenant_id AND mine.descendant_id = home.id
-        )
-   )
-$$;
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  RETURN (
+    WITH home AS (SELECT portico.principal_home() AS id)
+    SELECT coalesce(array_agg(t), '{}'::uuid[])
+      FROM unnest(portico.managed_tenants()) AS t
+     WHERE NOT EXISTS (
+       SELECT 1
+         FROM portico.org_closure c
+         JOIN public.customer_profiles cp ON cp.tenant_id = c.ancestor_id AND cp.revoked_at IS NOT NULL
+        WHERE c.descendant_id = t
+          AND NOT EXISTS (
+            SELECT 1 FROM portico.org_closure mine, home
+             WHERE mine.ancestor_id = cp.tenant_id AND mine.descendant_id = home.id
+          )
+     )
+  );
+END $$;
 --> statement-breakpoint
 -- The orgs at or below `root` that the principal manages (the closure itself stays private).
 CREATE FUNCTION portico.subtree(root uuid) RETURNS SETOF uuid

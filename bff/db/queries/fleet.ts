@@ -45,10 +45,45 @@ function licenceUseExpr(): SQL {
                    else ${licencesUsedExpr()}::float8 / s.licence_quota end)`;
 }
 
-/** The current subscription of each customer: the newest one. */
-const currentSubscription = sql`left join lateral (
-    select * from subscriptions s0 where s0.tenant_id = o.id order by s0.started_at desc limit 1
-  ) s on true`;
+/**
+ * The current subscription of each customer: the newest one. A `distinct on` derived table
+ * rather than a `lateral … limit 1`: the lateral form forces one index probe per customer, and
+ * under RLS every probe also walks the whole visible-tenant array (`tenant_id = any($set)` is an
+ * index condition), so it cost O(customers × visible tenants). This form can be hash-joined.
+ */
+const currentSubscription = sql`left join (
+    select distinct on (s0.tenant_id) s0.* from subscriptions s0 order by s0.tenant_id, s0.started_at desc
+  ) s on s.tenant_id = o.id`;
+
+/**
+ * Plan settings for queries over a principal's whole scope (lists and totals, not one customer).
+ *
+ * The planner cannot see the size of the visible-tenant set: `tenant_id = any($initplan)`
+ * is estimated as if the array had 10 elements, so for an MSP with hundreds of customers it
+ * expects a handful of rows per table and picks nested loops with per-row index probes (each
+ * probe costs O(visible tenants) on PostgreSQL 15) and sequential scans that compare every
+ * row with every element of the array. Hash joins over bitmap index scans on `tenant_id`
+ * are the right plan at every scope size for these tables (at most a few rows per tenant), so
+ * the list queries ask for them. Transaction-local and restored afterwards; `jit = off` keeps
+ * the disabled-path cost penalty from ever triggering JIT compilation.
+ */
+export async function withScopePlan<T>(tx: Tx, work: () => Promise<T>): Promise<T> {
+  const [before] = await queryRows<{ nestloop: string; seqscan: string; jit: string }>(
+    tx,
+    sql`select current_setting('enable_nestloop') as nestloop, current_setting('enable_seqscan') as seqscan,
+               current_setting('jit') as jit,
+               set_config('enable_nestloop', 'off', true), set_config('enable_seqscan', 'off', true),
+               set_config('jit', 'off', true)`,
+  );
+  // On error the transaction is aborted and rolls the settings back with it.
+  const result = await work();
+  if (before) {
+    await tx.execute(sql`select set_config('enable_nestloop', ${before.nestloop}, true),
+                                set_config('enable_seqscan', ${before.seqscan}, true),
+                                set_config('jit', ${before.jit}, true)`);
+  }
+  return result;
+}
 
 function filters(q: FleetQuery): SQL[] {
   const where: SQL[] = [sql`o.kind in ('customer', 'enterprise')`];
@@ -137,7 +172,11 @@ export function fleetSelect(q: FleetQuery, { withPaging = true } = {}): SQL {
 }
 
 export async function fleetPage(tx: Tx, q: FleetQuery): Promise<{ rows: FleetRowData[]; next: { key: string; id: string } | null }> {
-  const raw = await queryRows<Record<string, unknown>>(tx, fleetSelect(q));
+  // One customer (the detail view) is a few index probes; only whole-scope lists need the plan.
+  const select = fleetSelect(q);
+  const raw = q.id
+    ? await queryRows<Record<string, unknown>>(tx, select)
+    : await withScopePlan(tx, () => queryRows<Record<string, unknown>>(tx, select));
   const rows = raw.map(toFleetRow);
   const hasMore = rows.length > q.limit;
   if (hasMore) rows.length = q.limit;
@@ -187,33 +226,48 @@ export interface FleetSummary {
   renewalsNextThreeMonths: number;
 }
 
+/**
+ * The fleet totals in one statement (exported so the benchmark runs the same SQL): one pass
+ * over the customers, so each RLS policy's visible-tenant set is computed once, not twice.
+ */
+export function fleetSummarySelect(now: Date): SQL {
+  return sql`with base as (
+      select cp.status, cp.revoked_at, s.id as subscription_id, s.cancelled_at, s.renews_at, s.currency,
+             s.monthly_price_minor
+        from orgs o
+        join customer_profiles cp on cp.tenant_id = o.id
+        ${currentSubscription}
+       where o.kind in ('customer', 'enterprise')
+    )
+    select (select count(*) from base)::int as customers,
+           (select count(*) from base where status = 'active' and revoked_at is null)::int as active,
+           (select count(*) from base where revoked_at is not null)::int as lost,
+           (select count(*) from base
+             where cancelled_at is null and renews_at >= ${now.toISOString()}::timestamptz
+               and renews_at < ${now.toISOString()}::timestamptz + interval '3 months')::int as renewals,
+           (select coalesce(json_agg(json_build_object('currency', a.currency, 'amount', a.amount) order by a.currency), '[]'::json)
+              from (select currency, sum(monthly_price_minor * 12)::int8 as amount from base
+                     where subscription_id is not null and cancelled_at is null
+                     group by currency) a) as acv`;
+}
+
 export async function fleetSummary(tx: Tx, now: Date): Promise<FleetSummary> {
-  const [counts] = await queryRows<{ customers: number; active: number; lost: number; renewals: number }>(
-    tx,
-    sql`select count(*)::int as customers,
-               (count(*) filter (where cp.status = 'active' and cp.revoked_at is null))::int as active,
-               (count(*) filter (where cp.revoked_at is not null))::int as lost,
-               (count(*) filter (where s.cancelled_at is null and s.renews_at >= ${now.toISOString()}::timestamptz
-                                   and s.renews_at < ${now.toISOString()}::timestamptz + interval '3 months'))::int as renewals
-          from orgs o
-          join customer_profiles cp on cp.tenant_id = o.id
-          ${currentSubscription}
-         where o.kind in ('customer', 'enterprise')`,
+  const [row] = await withScopePlan(tx, () =>
+    queryRows<{
+      customers: number;
+      active: number;
+      lost: number;
+      renewals: number;
+      acv: { currency: string; amount: string | number }[] | string;
+    }>(tx, fleetSummarySelect(now)),
   );
-  const acv = await queryRows<{ currency: string; amount: string | number }>(
-    tx,
-    sql`select s.currency, sum(s.monthly_price_minor * 12)::int8 as amount
-          from orgs o
-          join customer_profiles cp on cp.tenant_id = o.id
-          ${currentSubscription}
-         where o.kind in ('customer', 'enterprise') and s.id is not null and s.cancelled_at is null
-         group by s.currency order by s.currency`,
-  );
+  // postgres.js parses json; PGlite may hand it over as text.
+  const acv = typeof row?.acv === 'string' ? (JSON.parse(row.acv) as { currency: string; amount: number }[]) : (row?.acv ?? []);
   return {
-    customers: counts?.customers ?? 0,
-    active: counts?.active ?? 0,
-    connectionLost: counts?.lost ?? 0,
+    customers: row?.customers ?? 0,
+    active: row?.active ?? 0,
+    connectionLost: row?.lost ?? 0,
     acv: acv.map((a) => ({ currency: a.currency, amountMinor: Number(a.amount) })),
-    renewalsNextThreeMonths: counts?.renewals ?? 0,
+    renewalsNextThreeMonths: row?.renewals ?? 0,
   };
 }

@@ -1,0 +1,390 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../../bff/db/client.js';
+import { backends, customerWithDelegation, seededWorld, type World } from '../../helpers/db.js';
+import {
+  collectionOf,
+  exampleBody,
+  loadOpenApi,
+  mentionsUuid,
+  resolve,
+  urlOf,
+  type AddressableObject,
+  type ApiOperation,
+  type JsonSchema,
+  type OpenApiDocument,
+} from '../../helpers/openapi.js';
+import { expectFieldError, expectProblem, type ProblemBody } from '../../helpers/problem.js';
+
+/**
+ * The cross-tenant matrix, generated from /v1/openapi.json. Four sessions — MSP A's admin,
+ * MSP B's admin, customer A1 (MSP A, delegation full) and customer A2 (MSP A, read-only) —
+ * are turned against each other's objects on every session route; the MSPs' API keys against
+ * each other's tenants on every API-key route. What each may see is computed here from the
+ * seed data (the org tree, delegation, revocation), not asked of the database functions under
+ * test.
+ */
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface Caller {
+  label: string;
+  home: string;
+  token: string;
+  /** Orgs whose directory entry it may see: its subtree. */
+  managed: Set<string>;
+  /** Orgs whose data it may see: the subtree without customers that revoked their MSP. */
+  visible: Set<string>;
+  /** Orgs it may see named by id: its subtree and the orgs above it. */
+  references: Set<string>;
+}
+
+type Probe =
+  | { kind: 'object'; op: ApiOperation; param: string; scope: 'managed' | 'visible'; objects: AddressableObject[] }
+  | { kind: 'list'; op: ApiOperation }
+  | { kind: 'singleton'; op: ApiOperation }
+  | { kind: 'tenant'; op: ApiOperation };
+
+interface SeedFacts {
+  orgs: { id: string; slug: string; parent: string | null; kind: string }[];
+  profiles: Map<string, { status: string; delegation: string; revoked: boolean }>;
+  /** Every uuid the seed holds, with the table and tenant it belongs to. */
+  owners: Map<string, { table: string; tenant: string }>;
+}
+
+/**
+ * Checks for responses that name no objects (totals): each gets the caller and the seed
+ * facts and must prove the figures cover exactly the caller's scope.
+ */
+const aggregateChecks: Record<string, (body: Record<string, unknown>, caller: Caller, facts: SeedFacts) => void> = {
+  FleetSummary: (body, caller, facts) => {
+    const customers = facts.orgs.filter((o) => caller.managed.has(o.id) && facts.profiles.has(o.id) && (o.kind === 'customer' || o.kind === 'enterprise'));
+    const lost = customers.filter((o) => facts.profiles.get(o.id)?.revoked);
+    const active = customers.filter((o) => facts.profiles.get(o.id)?.status === 'active' && !facts.profiles.get(o.id)?.revoked);
+    assert.equal(body.customers, customers.length, `${caller.label}: customers`);
+    assert.equal(body.connectionLost, lost.length, `${caller.label}: connectionLost`);
+    assert.equal(body.active, active.length, `${caller.label}: active`);
+  },
+};
+
+function isListSchema(doc: OpenApiDocument, schema: JsonSchema): boolean {
+  const items = schema.properties?.items;
+  return !!items && resolve(doc, items).type === 'array' && !!schema.properties?.nextCursor;
+}
+
+/** Decides how to probe an operation, or says what this suite needs to learn about it. */
+async function classify(world: World, doc: OpenApiDocument, op: ApiOperation): Promise<Probe | null> {
+  if (op.security === 'public') return null;
+  if (op.security === 'apiKey') {
+    if (!op.body?.properties?.tenantId) {
+      throw new Error(`${op.name}: an API-key operation without a tenantId in its body; teach cross-tenant.test.ts how it picks a tenant`);
+    }
+    return { kind: 'tenant', op };
+  }
+  if (op.method !== 'get') {
+    throw new Error(`${op.name}: no cross-tenant probe for mutations yet; add one (a foreign id must answer 404 before anything changes, and nothing may be written into a foreign tenant)`);
+  }
+  if (!op.success) throw new Error(`${op.name}: no JSON success response to inspect`);
+  if (op.pathParams.length > 1) throw new Error(`${op.name}: more than one path parameter; extend the object probe`);
+  const [param] = op.pathParams;
+  if (param) {
+    const { collection } = collectionOf(op, param.name);
+    return { kind: 'object', op, param: param.name, scope: collection.scope, objects: await collection.objects(world) };
+  }
+  if (isListSchema(doc, op.success.schema)) {
+    const item = resolve(doc, resolve(doc, op.success.schema.properties!.items!).items ?? {});
+    if (!item.properties?.id) throw new Error(`${op.name}: list items carry no id to check`);
+    return { kind: 'list', op };
+  }
+  if (!mentionsUuid(doc, op.success.schema) && !(op.success.ref && aggregateChecks[op.success.ref])) {
+    throw new Error(`${op.name}: its response names no objects; add an aggregate check for ${op.success.ref ?? 'its schema'}`);
+  }
+  return { kind: 'singleton', op };
+}
+
+function descendantsOf(facts: SeedFacts, root: string): Set<string> {
+  const out = new Set<string>([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const o of facts.orgs) {
+      if (o.parent && out.has(o.parent) && !out.has(o.id)) {
+        out.add(o.id);
+        grew = true;
+      }
+    }
+  }
+  return out;
+}
+
+function ancestorsOf(facts: SeedFacts, id: string): string[] {
+  const out: string[] = [];
+  for (let at = facts.orgs.find((o) => o.id === id)?.parent; at; at = facts.orgs.find((o) => o.id === at)?.parent) out.push(at);
+  return out;
+}
+
+function callerFor(facts: SeedFacts, label: string, home: string, token: string): Caller {
+  const managed = descendantsOf(facts, home);
+  const visible = new Set(managed);
+  for (const [tenant, profile] of facts.profiles) {
+    if (!profile.revoked) continue;
+    const below = descendantsOf(facts, tenant);
+    if (!below.has(home)) for (const id of below) visible.delete(id);
+  }
+  return { label, home, token, managed, visible, references: new Set([...managed, ...ancestorsOf(facts, home)]) };
+}
+
+/** Every uuid in a response that the caller may not see, with where it was found. */
+function foreignIds(body: unknown, caller: Caller, facts: SeedFacts, path = '$'): string[] {
+  if (typeof body === 'string') {
+    if (!UUID.test(body)) return [];
+    const owner = facts.owners.get(body.toLowerCase());
+    if (!owner) return [`${path}: ${body} belongs to no seeded object`];
+    const allowed = owner.table === 'orgs' ? caller.references.has(owner.tenant) : caller.visible.has(owner.tenant);
+    return allowed ? [] : [`${path}: ${owner.table} ${body} of tenant ${owner.tenant}`];
+  }
+  if (body === null || typeof body !== 'object') return [];
+  return Object.entries(body).flatMap(([k, v]) => foreignIds(v, caller, facts, `${path}.${k}`));
+}
+
+async function seedFacts(world: World): Promise<SeedFacts> {
+  const db = world.database.db;
+  const orgs = await queryRows<{ id: string; slug: string; parent: string | null; kind: string }>(
+    db,
+    sql`select id, slug, parent_id as parent, kind::text as kind from orgs order by id`,
+  );
+  const profiles = await queryRows<{ tenant: string; status: string; delegation: string; revoked: boolean }>(
+    db,
+    sql`select tenant_id as tenant, status::text as status, access_delegation::text as delegation,
+               revoked_at is not null as revoked from customer_profiles`,
+  );
+  const owners = new Map<string, { table: string; tenant: string }>(orgs.map((o) => [o.id, { table: 'orgs', tenant: o.id }]));
+  const tables = await queryRows<{ name: string }>(
+    db,
+    sql`select c.table_name as name from information_schema.columns c
+         where c.table_schema = 'public' and c.column_name = 'id' and c.data_type = 'uuid'
+           and exists (select 1 from information_schema.columns t where t.table_schema = 'public'
+                         and t.table_name = c.table_name and t.column_name = 'tenant_id')
+         order by 1`,
+  );
+  for (const { name } of tables) {
+    const rows = await queryRows<{ id: string; tenant: string }>(db, sql`select id::text as id, tenant_id::text as tenant from ${sql.identifier(name)}`);
+    for (const r of rows) owners.set(r.id, { table: name, tenant: r.tenant });
+  }
+  return { orgs, profiles: new Map(profiles.map((p) => [p.tenant, p])), owners };
+}
+
+for (const backend of backends) {
+  describe(`cross-tenant matrix from the OpenAPI document (${backend})`, () => {
+    let world: World;
+    let doc: OpenApiDocument;
+    let operations: ApiOperation[];
+    let facts: SeedFacts;
+    let callers: Caller[];
+    const probes: Probe[] = [];
+    const unclassified: string[] = [];
+
+    before(async () => {
+      world = await seededWorld(backend);
+      ({ document: doc, operations } = await loadOpenApi(world));
+      facts = await seedFacts(world);
+
+      const a1 = await customerWithDelegation(world, 'full', world.orgs.customersA);
+      const a2 = await customerWithDelegation(world, 'read_only', world.orgs.customersA.filter((id) => id !== a1));
+      assert.equal(facts.profiles.get(a1)?.delegation, 'full');
+      assert.equal(facts.profiles.get(a2)?.delegation, 'read_only');
+      callers = [
+        callerFor(facts, 'MSP A admin', world.orgs.mspA, await world.staffToken('A', 'admin')),
+        callerFor(facts, 'MSP B admin', world.orgs.mspB, await world.staffToken('B', 'admin')),
+        callerFor(facts, 'customer A1 (admin, delegation full)', a1, await world.customerToken(a1, 'customer_admin')),
+        callerFor(facts, 'customer A2 (viewer, delegation read_only)', a2, await world.customerToken(a2, 'customer_viewer')),
+      ];
+
+      for (const op of operations) {
+        try {
+          const probe = await classify(world, doc, op);
+          if (probe) probes.push(probe);
+        } catch (error) {
+          unclassified.push((error as Error).message);
+        }
+      }
+    });
+    after(() => world?.close());
+
+    test('every operation in the OpenAPI document is one this matrix knows how to probe', () => {
+      assert.deepEqual(unclassified, []);
+      // The document really lists the routes (guards against a matrix that probes nothing).
+      for (const kind of ['object', 'list', 'singleton', 'tenant'] as const) {
+        assert.ok(probes.some((p) => p.kind === kind), `no ${kind} operation found in ${operations.map((o) => o.name).join(', ')}`);
+      }
+      assert.ok(operations.some((o) => o.name === 'GET /v1/customers/{id}'));
+      assert.ok(operations.some((o) => o.name === 'GET /v1/fleet'));
+    });
+
+    test("another tenant's object answers 404, exactly like an id that does not exist", async (t) => {
+      for (const probe of probes) {
+        if (probe.kind !== 'object') continue;
+        const { op } = probe;
+        for (const caller of callers) {
+          const missing = await world.request(urlOf(op, { [probe.param]: randomUUID() }), { token: caller.token });
+          const absent = await expectProblem(missing, 404, 'not-found', `${op.name} as ${caller.label}, unknown id`);
+          let foreignCount = 0;
+          for (const owner of callers) {
+            if (owner === caller) continue;
+            const foreign = probe.objects.filter((o) => owner.managed.has(o.tenant) && !caller[probe.scope].has(o.tenant));
+            if (foreign.length === 0) continue; // all of them inside the caller's scope: see the next test
+            foreignCount += foreign.length;
+            await t.test(`${op.name} as ${caller.label} on ${foreign.length} objects of ${owner.label} → 404`, async () => {
+              for (const object of foreign) {
+                const res = await world.request(urlOf(op, { [probe.param]: object.id }), { token: caller.token });
+                const body: ProblemBody = await expectProblem(res, 404, 'not-found', `${op.name} ${object.id} as ${caller.label}`);
+                assert.deepEqual(body, absent, 'a foreign object must be indistinguishable from a missing one');
+              }
+            });
+          }
+          assert.ok(foreignCount > 0, `${op.name}: ${caller.label} was not turned against any foreign object`);
+        }
+      }
+    });
+
+    test("objects inside the caller's scope answer 200 and carry nothing foreign", async (t) => {
+      for (const probe of probes) {
+        if (probe.kind !== 'object') continue;
+        const { op } = probe;
+        for (const caller of callers) {
+          const mine = probe.objects.filter((o) => caller[probe.scope].has(o.tenant));
+          assert.ok(mine.length > 0, `${op.name}: ${caller.label} has no object of its own to read`);
+          await t.test(`${op.name} as ${caller.label} on its ${mine.length} objects → 200`, async () => {
+            for (const object of mine) {
+              const res = await world.request(urlOf(op, { [probe.param]: object.id }), { token: caller.token });
+              const text = await res.text();
+              assert.equal(res.status, 200, `${object.id}: ${text.slice(0, 300)}`);
+              const body = JSON.parse(text) as Record<string, unknown>;
+              if ('id' in body) assert.equal(body.id, object.id);
+              assert.deepEqual(foreignIds(body, caller, facts), [], `${op.name} ${object.id} as ${caller.label}`);
+            }
+          });
+        }
+      }
+    });
+
+    test('lists hold only rows the caller may see, on every page and in every sort', async (t) => {
+      for (const probe of probes) {
+        if (probe.kind !== 'list') continue;
+        const { op } = probe;
+        // Small pages so the keyset cursor is exercised; every enum parameter in each of its values.
+        const limit = op.queryParams.find((p) => p.name === 'limit');
+        const base: Record<string, string> = limit ? { limit: String(Math.max(limit.schema.minimum ?? 1, 4)) } : {};
+        const variants: Record<string, string>[] = [base];
+        for (const p of op.queryParams) {
+          for (const value of p.schema.enum ?? []) variants.push({ ...base, [p.name]: String(value) });
+        }
+        for (const caller of callers) {
+          await t.test(`${op.name} as ${caller.label} in ${variants.length} orders`, async () => {
+            let first: string[] | undefined;
+            for (const query of variants) {
+              const seen: string[] = [];
+              let cursor: string | null = null;
+              let pages = 0;
+              do {
+                const res = await world.request(urlOf(op, {}, cursor ? { ...query, cursor } : query), { token: caller.token });
+                const text = await res.text();
+                assert.equal(res.status, 200, `${JSON.stringify(query)}: ${text.slice(0, 300)}`);
+                const page = JSON.parse(text) as { items: Record<string, unknown>[]; nextCursor: string | null };
+                assert.ok(Array.isArray(page.items));
+                for (const item of page.items) {
+                  assert.equal(typeof item.id, 'string');
+                  seen.push(item.id as string);
+                }
+                assert.deepEqual(foreignIds(page.items, caller, facts), [], `${JSON.stringify(query)} page ${pages + 1}`);
+                cursor = page.nextCursor;
+                pages++;
+                assert.ok(pages < 500, 'the cursor never ends');
+              } while (cursor);
+              assert.ok(seen.length > 0, `${JSON.stringify(query)}: the list is empty, so it proves nothing`);
+              assert.equal(new Set(seen).size, seen.length, `${JSON.stringify(query)}: a row appeared on two pages`);
+              // Every order lists the same rows.
+              first ??= [...seen].sort();
+              assert.deepEqual([...seen].sort(), first, `${JSON.stringify(query)} lists other rows than the default order`);
+            }
+          });
+        }
+      }
+    });
+
+    test("single resources show only the caller's own scope", async (t) => {
+      for (const probe of probes) {
+        if (probe.kind !== 'singleton') continue;
+        const { op } = probe;
+        for (const caller of callers) {
+          await t.test(`${op.name} as ${caller.label}`, async () => {
+            const res = await world.request(urlOf(op), { token: caller.token });
+            const text = await res.text();
+            assert.equal(res.status, 200, text.slice(0, 300));
+            const body = JSON.parse(text) as Record<string, unknown>;
+            assert.deepEqual(foreignIds(body, caller, facts), []);
+            const check = op.success?.ref ? aggregateChecks[op.success.ref] : undefined;
+            check?.(body, caller, facts);
+          });
+        }
+      }
+    });
+
+    test("an API key cannot name a tenant outside its org's subtree, by id or by slug", async (t) => {
+      for (const probe of probes) {
+        if (probe.kind !== 'tenant') continue;
+        const { op } = probe;
+        const roles = (probe.op.body?.properties?.role?.enum as string[] | undefined) ?? [exampleBody(op, world).role as string];
+        const keys = [
+          { label: "MSP A's key", key: world.apiKeys.A.key, own: world.orgs.mspA, foreignRoot: world.orgs.mspB },
+          { label: "MSP B's key", key: world.apiKeys.B.key, own: world.orgs.mspB, foreignRoot: world.orgs.mspA },
+        ];
+        for (const k of keys) {
+          const send = (body: Record<string, unknown>) =>
+            world.request(urlOf(op), { method: op.method.toUpperCase(), token: k.key, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+          const foreign = facts.orgs.filter((o) => descendantsOf(facts, k.foreignRoot).has(o.id));
+          assert.ok(foreign.length > 0);
+          await t.test(`${op.name} with ${k.label}: ${foreign.length} foreign orgs × ${roles.length} roles → 404`, async () => {
+            // The same key reaches its own org (so the 404s below are about the tenant, not the key).
+            const own = facts.orgs.find((o) => o.id === k.own)!;
+            for (const ref of [own.id, own.slug]) {
+              const res = await send({ ...exampleBody(op, world), role: 'msp_admin', tenantId: ref });
+              assert.equal(res.status, op.success?.status ?? 201, await res.text());
+            }
+            const absent = await expectProblem(await send({ ...exampleBody(op, world), tenantId: randomUUID() }), 404, 'not-found');
+            for (const org of foreign) {
+              for (const role of roles) {
+                for (const ref of [org.id, org.slug]) {
+                  const res = await send({ ...exampleBody(op, world), role, tenantId: ref });
+                  const body = await expectProblem(res, 404, 'not-found', `${k.label} → ${org.kind} ${org.slug} as ${role}`);
+                  assert.deepEqual(body, absent, 'a foreign tenant must be indistinguishable from a missing one');
+                }
+              }
+            }
+          });
+        }
+      }
+    });
+
+    test("an account manager's customerIds cannot name another MSP's customers", async () => {
+      const op = operations.find((o) => o.name === 'POST /v1/embed-sessions');
+      assert.ok(op?.body?.properties?.customerIds, 'the embed-session body declares customerIds');
+      const send = (customerIds: string[]) =>
+        world.request(urlOf(op), {
+          method: 'POST',
+          token: world.apiKeys.B.key,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ...exampleBody(op, world), role: 'msp_account_manager', customerIds }),
+        });
+      const ownB = world.orgs.customersB[0]!;
+      const ok = await send([ownB]);
+      assert.equal(ok.status, 201, await ok.text());
+      const absent = await expectFieldError(await send([ownB, randomUUID()]), '#/body/customerIds/1');
+      for (const foreign of [...world.orgs.customersA, ...world.orgs.customersPartner, world.orgs.revoked]) {
+        const body = await expectFieldError(await send([ownB, foreign]), '#/body/customerIds/1', `customer ${foreign}`);
+        assert.deepEqual(body, absent, 'a foreign customer must be indistinguishable from a missing one');
+      }
+    });
+  });
+}

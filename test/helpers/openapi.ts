@@ -1,0 +1,233 @@
+import assert from 'node:assert/strict';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../bff/db/client.js';
+import { ORIGIN, type World } from './db.js';
+
+/**
+ * The route inventory the security suites walk: `/v1/openapi.json` as the app serves it. The
+ * suites generate their cases from it, so a route added later is covered (or, when a suite
+ * cannot tell what to do with it, makes that suite fail and say what to add here).
+ */
+
+export interface JsonSchema {
+  $ref?: string;
+  type?: string | string[];
+  format?: string;
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  minItems?: number;
+  maxItems?: number;
+  items?: JsonSchema;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: boolean | JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+  description?: string;
+  default?: unknown;
+}
+
+export interface Parameter {
+  name: string;
+  in: 'query' | 'path' | 'header' | 'cookie';
+  required?: boolean;
+  description?: string;
+  schema: JsonSchema;
+}
+
+interface MediaType {
+  schema: JsonSchema;
+}
+
+export interface OperationObject {
+  security?: Record<string, string[]>[];
+  parameters?: Parameter[];
+  requestBody?: { required?: boolean; content: Record<string, MediaType> };
+  responses: Record<string, { content?: Record<string, MediaType> }>;
+}
+
+export const httpMethods = ['get', 'post', 'put', 'patch', 'delete'] as const;
+export type HttpMethod = (typeof httpMethods)[number];
+
+export interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Partial<Record<HttpMethod, OperationObject>>>;
+  components?: { schemas?: Record<string, JsonSchema> };
+}
+
+export interface ApiOperation {
+  /** `GET /v1/fleet`, as tests name it. */
+  name: string;
+  method: HttpMethod;
+  path: string;
+  security: 'embedSession' | 'apiKey' | 'public';
+  pathParams: Parameter[];
+  queryParams: Parameter[];
+  /** The JSON request body schema, `$ref`s resolved at the top. */
+  body: JsonSchema | undefined;
+  /** The 2xx JSON response: status, schema (resolved) and the component name it refers to. */
+  success: { status: number; schema: JsonSchema; ref: string | undefined } | undefined;
+}
+
+/** Operations anyone may call; any other operation without `security` fails the suites. */
+export const publicOperations = new Set(['GET /.well-known/jwks.json']);
+
+export function resolve(doc: OpenApiDocument, schema: JsonSchema): JsonSchema {
+  let s = schema;
+  for (let depth = 0; s.$ref; depth++) {
+    assert.ok(depth < 20, `$ref cycle at ${s.$ref}`);
+    const name = s.$ref.replace('#/components/schemas/', '');
+    const target = doc.components?.schemas?.[name];
+    assert.ok(target, `unresolvable $ref ${s.$ref}`);
+    s = target;
+  }
+  return s;
+}
+
+export function refName(schema: JsonSchema): string | undefined {
+  return schema.$ref?.replace('#/components/schemas/', '');
+}
+
+/** Whether a schema (or anything inside it) declares a uuid: its responses name objects. */
+export function mentionsUuid(doc: OpenApiDocument, schema: JsonSchema, seen = new Set<JsonSchema>()): boolean {
+  const s = resolve(doc, schema);
+  if (seen.has(s)) return false;
+  seen.add(s);
+  if (s.format === 'uuid') return true;
+  const children = [
+    ...Object.values(s.properties ?? {}),
+    ...(s.items ? [s.items] : []),
+    ...(typeof s.additionalProperties === 'object' ? [s.additionalProperties] : []),
+    ...(s.anyOf ?? []),
+    ...(s.oneOf ?? []),
+    ...(s.allOf ?? []),
+  ];
+  return children.some((c) => mentionsUuid(doc, c, seen));
+}
+
+function classifySecurity(name: string, op: OperationObject): ApiOperation['security'] {
+  const schemes = (op.security ?? []).flatMap((requirement) => Object.keys(requirement));
+  if (schemes.length === 0) {
+    assert.ok(publicOperations.has(name), `${name} declares no security and is not a known public operation`);
+    return 'public';
+  }
+  assert.equal(schemes.length, 1, `${name}: one security scheme per operation expected, got ${schemes.join(', ')}`);
+  const scheme = schemes[0];
+  if (scheme === 'embedSession' || scheme === 'apiKey') return scheme;
+  throw new Error(`${name}: unknown security scheme ${scheme}`);
+}
+
+export async function loadOpenApi(world: World): Promise<{ document: OpenApiDocument; operations: ApiOperation[] }> {
+  const res = await world.app.request('/v1/openapi.json');
+  assert.equal(res.status, 200);
+  const document = (await res.json()) as OpenApiDocument;
+  assert.match(document.openapi, /^3\.1\./);
+  const operations: ApiOperation[] = [];
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, op] of Object.entries(item) as [string, OperationObject][]) {
+      assert.ok((httpMethods as readonly string[]).includes(method), `${method.toUpperCase()} ${path}: unexpected method`);
+      const name = `${method.toUpperCase()} ${path}`;
+      const params = op.parameters ?? [];
+      for (const p of params) {
+        assert.ok(p.in === 'query' || p.in === 'path', `${name}: parameter ${p.name} in ${p.in} is not handled by the security suites`);
+      }
+      const mediaTypes = Object.keys(op.requestBody?.content ?? {});
+      assert.ok(mediaTypes.every((m) => m === 'application/json'), `${name}: request body ${mediaTypes.join(', ')} is not handled`);
+      const body = op.requestBody?.content['application/json']?.schema;
+      const ok = Object.entries(op.responses).find(([status]) => status.startsWith('2'));
+      const okSchema = ok?.[1].content?.['application/json']?.schema;
+      operations.push({
+        name,
+        method: method as HttpMethod,
+        path,
+        security: classifySecurity(name, op),
+        pathParams: params.filter((p) => p.in === 'path'),
+        queryParams: params.filter((p) => p.in === 'query'),
+        body: body ? resolve(document, body) : undefined,
+        success: ok && okSchema ? { status: Number(ok[0]), schema: resolve(document, okSchema), ref: refName(okSchema) } : undefined,
+      });
+    }
+  }
+  return { document, operations };
+}
+
+/** The URL of an operation with its path parameters filled in. */
+export function urlOf(op: ApiOperation, pathValues: Record<string, string> = {}, query: Record<string, string> = {}): string {
+  const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = pathValues[name];
+    assert.ok(value !== undefined, `${op.name}: no value for path parameter ${name}`);
+    return encodeURIComponent(value);
+  });
+  const qs = new URLSearchParams(query).toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+// --- Objects named by path parameters ---------------------------------------------------
+
+/** One object a route can address, with the tenant that owns it. */
+export interface AddressableObject {
+  id: string;
+  tenant: string;
+}
+
+interface Collection {
+  /**
+   * `managed`: the object is an org directory entry (listed even after the customer revoked
+   * its MSP's access). `visible`: tenant data, hidden once access is revoked.
+   */
+  scope: 'managed' | 'visible';
+  /** Every object of this kind in the seeded world, read as the owner. */
+  objects(world: World): Promise<AddressableObject[]>;
+}
+
+/**
+ * Where ids for `/v1/<collection>/{id}` come from. A route whose collection is missing here
+ * fails the suites that need real ids; add its table in one line.
+ */
+export const collections: Record<string, Collection> = {
+  customers: {
+    scope: 'managed',
+    objects: (world) =>
+      queryRows<AddressableObject>(
+        world.database.db,
+        sql`select o.id, o.id as tenant from orgs o join customer_profiles cp on cp.tenant_id = o.id order by o.id`,
+      ),
+  },
+};
+
+/** The collection a path parameter names: the segment before `{param}`. */
+export function collectionOf(op: ApiOperation, param: string): { name: string; collection: Collection } {
+  const segments = op.path.split('/');
+  const at = segments.indexOf(`{${param}}`);
+  const name = segments[at - 1] ?? '';
+  const collection = collections[name];
+  if (!collection) {
+    throw new Error(`${op.name}: no object source for {${param}} (collection "${name}"); add it to collections in test/helpers/openapi.ts`);
+  }
+  return { name, collection };
+}
+
+// --- Valid request bodies ----------------------------------------------------------------
+
+/**
+ * A valid body per operation that has one. The malformed-input and cross-tenant suites
+ * mutate it field by field using the schema; an operation missing here fails them.
+ */
+export const exampleBodies: Record<string, (world: World) => Record<string, unknown>> = {
+  'POST /v1/embed-sessions': () => ({
+    user: { externalId: 'suite-user', email: 'suite.user@northwind-cyber.example', name: 'Suite User' },
+    role: 'msp_admin',
+    origins: [ORIGIN],
+  }),
+};
+
+export function exampleBody(op: ApiOperation, world: World): Record<string, unknown> {
+  const make = exampleBodies[op.name];
+  if (!make) throw new Error(`${op.name}: no valid example body; add one to exampleBodies in test/helpers/openapi.ts`);
+  return make(world);
+}

@@ -256,6 +256,8 @@ export const customerMetrics = pgTable('customer_metrics', {
   tenantId: tenantId().primaryKey(),
   postureScore: smallint('posture_score'),
   postureTrend: smallint('posture_trend'),
+  /** Daily scores of the last 30 days, oldest first: the fleet's sparkline without a second query. */
+  postureHistory: smallint('posture_history').array().notNull().default(sql`'{}'::smallint[]`),
   lastScanAt: ts('last_scan_at'),
   openPriorityFindings: integer('open_priority_findings').notNull().default(0),
   assetsCount: integer('assets_count').notNull().default(0),

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, sql } from 'drizzle-orm';
 import { sessionRoute } from '../auth/middleware.js';
 import { queryRows } from '../db/client.js';
-import { fleetPage, postureHistory } from '../db/queries/fleet.js';
+import { fleetPage } from '../db/queries/fleet.js';
 import { customerProfiles, users } from '../db/schema.js';
 import { withScope } from '../db/scope.js';
 import { dbPrincipal } from '../http/env.js';
@@ -76,22 +76,21 @@ export function customersRoutes() {
         tx,
         sql`select kind::text, count(*)::int as n from assets where tenant_id = ${id}::uuid group by kind`,
       );
-      const history = await postureHistory(tx, [id]);
       // A revoked customer's data is hidden from its MSP, not from the customer's own users.
       const [scope] = await queryRows<{ visible: boolean }>(
         tx,
         sql`select ${id}::uuid = any(portico.visible_tenants()) as visible`,
       );
-      return { row, profile, findings, assets, history: history.get(id), dataVisible: scope?.visible === true };
+      return { row, profile, findings, assets, dataVisible: scope?.visible === true };
     });
     if (!result?.profile) throw notFound('customer');
-    const { row, profile, findings, assets, history, dataVisible } = result;
+    const { row, profile, findings, assets, dataVisible } = result;
     const lost = !dataVisible;
     const counts = <K extends string>(keys: readonly K[], rows: { n: number }[], key: (r: never) => string) =>
       Object.fromEntries(keys.map((k) => [k, rows.filter((r) => key(r as never) === k).reduce((a, r) => a + r.n, 0)])) as Record<K, number>;
     return c.json(
       {
-        ...fleetRowJson(row, history),
+        ...fleetRowJson(row),
         contact: { name: profile.contactName, email: profile.contactEmail },
         address: {
           line1: profile.line1,

@@ -4,7 +4,6 @@ import {
   fleetPage,
   fleetSorts,
   fleetSummary,
-  postureHistory,
   type FleetRowData,
   type FleetSort,
 } from '../db/queries/fleet.js';
@@ -61,7 +60,7 @@ export type FleetRowJson = z.infer<typeof FleetRow>;
 const money = (amount: number | null, currency: string | null) =>
   amount == null || !currency ? null : { amountMinor: amount, currency };
 
-export function fleetRowJson(r: FleetRowData, history: number[] | undefined): FleetRowJson {
+export function fleetRowJson(r: FleetRowData): FleetRowJson {
   return {
     id: r.id,
     slug: r.slug,
@@ -90,7 +89,7 @@ export function fleetRowJson(r: FleetRowData, history: number[] | undefined): Fl
     renewsAt: r.renewsAt?.toISOString() ?? null,
     trialEndsAt: r.trialEndsAt?.toISOString() ?? null,
     posture:
-      r.postureScore == null ? null : { score: r.postureScore, trend: r.postureTrend ?? 0, history: history ?? [] },
+      r.postureScore == null ? null : { score: r.postureScore, trend: r.postureTrend ?? 0, history: r.postureHistory ?? [] },
     lastScanAt: r.lastScanAt?.toISOString() ?? null,
     openPriorityFindings: r.openPriorityFindings,
   };
@@ -205,15 +204,13 @@ export function fleetRoutes() {
           { pointer: '#/query/cursor', detail: `made for sort=${q.cursor.sort}&order=${q.cursor.order}` },
         ]);
       }
-      const page = await withScope(c.var.deps.db, dbPrincipal(c.var.session), async (tx) => {
-        const result = await fleetPage(tx, {
+      const page = await withScope(c.var.deps.db, dbPrincipal(c.var.session), (tx) =>
+        fleetPage(tx, {
           ...q,
           lastScanBefore: q.lastScanBefore ? new Date(q.lastScanBefore) : undefined,
           lastScanAfter: q.lastScanAfter ? new Date(q.lastScanAfter) : undefined,
-        });
-        const history = await postureHistory(tx, result.rows.map((r) => r.id));
-        return { ...result, history };
-      }).catch((error: unknown) => {
+        }),
+      ).catch((error: unknown) => {
         // The cursor's key is cast to the sort's type in SQL; one from another sort (or made up)
         // does not cast. That is the client's mistake, not ours.
         if (q.cursor && cursorCastFailed(error)) {
@@ -225,7 +222,7 @@ export function fleetRoutes() {
       });
       return c.json(
         {
-          items: page.rows.map((r) => fleetRowJson(r, page.history.get(r.id))),
+          items: page.rows.map(fleetRowJson),
           nextCursor: page.next ? encodeCursor({ sort: q.sort, order: q.order, ...page.next }) : null,
         },
         200,

@@ -16,7 +16,6 @@ import {
   fleetSelect,
   fleetSummary,
   fleetSummarySelect,
-  postureHistory,
   withScopePlan,
   type FleetQuery,
 } from '../../bff/db/queries/fleet.js';
@@ -413,14 +412,6 @@ async function main() {
 
     const byName: FleetQuery = { sort: 'name', order: 'asc', limit: 50 };
     const byScore: FleetQuery = { sort: 'postureScore', order: 'desc', limit: 50, status: ['active'] };
-    const firstPageIds = (await withScope(db, mspAdmin, (tx) => fleetPage(tx, byName))).rows.map((r) => r.id);
-    const historySql = dialect.sqlToQuery(
-      sql`select tenant_id as id, array_agg(score order by day) as scores
-            from posture_snapshots
-           where tenant_id = any(${sql.param(firstPageIds)}::uuid[]) and day > current_date - ${30}::int
-           group by tenant_id`,
-    );
-
     log('SQL timings');
     // The fixed cost of the RLS path's round trips: begin, principal, plan settings, restore, commit.
     await time('transaction overhead', 'withScope + withScopePlan around `select 1`', () =>
@@ -430,22 +421,8 @@ async function main() {
     for (const [group, q] of [['fleet, sort=name', byName], ['fleet, sort=postureScore desc, status=active', byScore]] as const) {
       const rawQuery = withTenantFilter(fleetSelect(q), admin.org);
       await time(group, 'raw: owner, no RLS, explicit subtree filter', () => runRaw(raw, rawQuery));
-      if (q === byName) {
-        await time(group, 'raw: the route’s two statements (fleet + posture history)', async () => {
-          await runRaw(raw, rawQuery);
-          await runRaw(raw, { text: historySql.sql, params: historySql.params });
-        });
-      }
       await time(group, 'RLS: same SQL, planner defaults', () => withScope(db, mspAdmin, (tx) => queryRows(tx, fleetSelect(q))));
       await time(group, 'RLS: fleetPage as the route runs it', () => withScope(db, mspAdmin, (tx) => fleetPage(tx, q)));
-      if (q === byName) {
-        await time(group, 'RLS: the route’s transaction (fleetPage + postureHistory)', () =>
-          withScope(db, mspAdmin, async (tx) => {
-            const page = await fleetPage(tx, q);
-            return postureHistory(tx, page.rows.map((r) => r.id));
-          }),
-        );
-      }
     }
     const now = new Date();
     const summarySql = fleetSummarySelect(now);
@@ -473,12 +450,7 @@ async function main() {
     const rawByName = withTenantFilter(fleetSelect(byName), admin.org);
     const concurrentRaw = await timeConcurrent(connections, duration, () => runRaw(raw, rawByName));
     log(`  raw fleet SQL: ${concurrentRaw.perSecond.toFixed(1)}/s, p50 ${ms(concurrentRaw.p50)} ms`);
-    const concurrentRls = await timeConcurrent(connections, duration, () =>
-      withScope(db, mspAdmin, async (tx) => {
-        const page = await fleetPage(tx, byName);
-        return postureHistory(tx, page.rows.map((r) => r.id));
-      }),
-    );
+    const concurrentRls = await timeConcurrent(connections, duration, () => withScope(db, mspAdmin, (tx) => fleetPage(tx, byName)));
     log(`  RLS route transaction: ${concurrentRls.perSecond.toFixed(1)}/s, p50 ${ms(concurrentRls.p50)} ms`);
 
     // -------------------------------------------------------------------------------------

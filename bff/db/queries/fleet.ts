@@ -127,6 +127,8 @@ export interface FleetRowData {
   trialEndsAt: Date | null;
   postureScore: number | null;
   postureTrend: number | null;
+  /** Daily scores of the last 30 days, oldest first. */
+  postureHistory: number[] | null;
   lastScanAt: Date | null;
   openPriorityFindings: number | null;
   sortKey: string;
@@ -158,7 +160,7 @@ export function fleetSelect(q: FleetQuery, { withPaging = true } = {}): SQL {
            (case when s.ips_internal + s.ips_external > 0
                  then round(s.monthly_price_minor::numeric / (s.ips_internal + s.ips_external))::int8 end) as "averageIpPriceMinor",
            s.renews_at as "renewsAt", s.trial_ends_at as "trialEndsAt",
-           m.posture_score as "postureScore", m.posture_trend as "postureTrend",
+           m.posture_score as "postureScore", m.posture_trend as "postureTrend", m.posture_history as "postureHistory",
            m.last_scan_at as "lastScanAt", m.open_priority_findings as "openPriorityFindings",
            ${key.expr}::text as "sortKey"
       from orgs o
@@ -200,22 +202,10 @@ function toFleetRow(r: Record<string, unknown>): FleetRowData {
     trialEndsAt: toDate(r.trialEndsAt),
     postureScore: toNum(r.postureScore),
     postureTrend: toNum(r.postureTrend),
+    postureHistory: (r.postureHistory as unknown[] | null)?.map(Number) ?? null,
     lastScanAt: toDate(r.lastScanAt),
     openPriorityFindings: toNum(r.openPriorityFindings),
   };
-}
-
-/** Daily posture scores of the last `days` days, oldest first, for the given customers. */
-export async function postureHistory(tx: Tx, ids: string[], days = 30): Promise<Map<string, number[]>> {
-  if (ids.length === 0) return new Map();
-  const rows = await queryRows<{ id: string; scores: number[] }>(
-    tx,
-    sql`select tenant_id as id, array_agg(score order by day) as scores
-          from posture_snapshots
-         where tenant_id = any(${sql.param(ids)}::uuid[]) and day > current_date - ${days}::int
-         group by tenant_id`,
-  );
-  return new Map(rows.map((r) => [r.id, r.scores.map(Number)]));
 }
 
 export interface FleetSummary {

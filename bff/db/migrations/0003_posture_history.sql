@@ -1,0 +1,1 @@
+ALTER TABLE "customer_metrics" ADD COLUMN "posture_history" smallint[] DEFAULT '{}'::smallint[] NOT NULL;

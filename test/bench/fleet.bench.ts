@@ -566,7 +566,6 @@ function renderResults(r: Results): string {
   const sortedHttp1 = httpRun('/v1/fleet?limit=50&sort=postureScore&order=desc&status=active', 1);
   const summaryHttp1 = httpRun('/v1/fleet/summary', 1);
   const rawName = sqlP50('fleet, sort=name', 'raw: owner');
-  const rawTwo = sqlP50('fleet, sort=name', 'raw: the route');
   const rlsName = sqlP50('fleet, sort=name', 'RLS: fleetPage');
   const rlsDefaults = sqlP50('fleet, sort=name', 'RLS: same SQL');
   const rawScore = sqlP50('fleet, sort=postureScore desc, status=active', 'raw: owner');
@@ -576,7 +575,6 @@ function renderResults(r: Results): string {
   const goal = (x: number) => (Number.isFinite(x) ? (x <= 1.5 ? 'yes' : '**no**') : '–');
   const ratios: [string, number, number][] = [
     ['GET /v1/fleet p50, 1 connection ÷ raw fleet SQL p50', fleetHttp1?.p50 ?? NaN, rawName],
-    ['GET /v1/fleet p50, 1 connection ÷ raw SQL of both route statements p50', fleetHttp1?.p50 ?? NaN, rawTwo],
     [`raw fleet SQL per second ÷ GET /v1/fleet per second (${r.options.connections} concurrent)`, r.concurrent.raw.perSecond, fleetHttpC?.requestsPerSecond ?? NaN],
     ['fleet SQL under RLS (fleetPage) p50 ÷ raw p50 — the database part alone', rlsName, rawName],
     ['the same SQL under RLS with planner defaults p50 ÷ raw p50', rlsDefaults, rawName],

@@ -9,12 +9,13 @@ import { customersRoutes } from './routes/customers.js';
 import { embedSessionRoutes } from './routes/embed-sessions.js';
 import { fleetRoutes } from './routes/fleet.js';
 import { meRoutes } from './routes/me.js';
+import { preferencesRoutes } from './routes/preferences.js';
 import { wellKnownRoutes } from './routes/well-known.js';
 
 export type { Deps } from './http/env.js';
 
 const ALLOWED_REQUEST_HEADERS = 'Authorization, Content-Type, If-Match, Idempotency-Key, X-Request-Id';
-const EXPOSED_HEADERS = 'ETag, X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining';
+const EXPOSED_HEADERS = 'ETag, X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, Content-Disposition';
 
 /**
  * Builds the BFF. No I/O happens here; `deps` carries the database, the signing keys and the
@@ -64,6 +65,7 @@ export function createApp(deps: Deps) {
   app.route('/', wellKnownRoutes());
   app.route('/', embedSessionRoutes());
   app.route('/', meRoutes());
+  app.route('/', preferencesRoutes());
   app.route('/', fleetRoutes());
   app.route('/', customersRoutes());
 

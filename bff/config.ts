@@ -13,6 +13,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Trust X-Forwarded-For for the client address (only behind a proxy you run). */
   trustProxy: boolean;
+  /** The most customers one fleet export may hold; a larger set must be narrowed by filters. */
+  exportMaxRows: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -24,6 +26,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(rate) || rate < 1) {
     throw new Error(`PORTICO_RATE_LIMIT must be a positive integer, got ${JSON.stringify(env.PORTICO_RATE_LIMIT)}`);
   }
+  const exportMaxRows = Number(env.PORTICO_EXPORT_MAX_ROWS ?? 50_000);
+  if (!Number.isInteger(exportMaxRows) || exportMaxRows < 1) {
+    throw new Error(`PORTICO_EXPORT_MAX_ROWS must be a positive integer, got ${JSON.stringify(env.PORTICO_EXPORT_MAX_ROWS)}`);
+  }
   return {
     port,
     databaseUrl: env.DATABASE_URL || undefined,
@@ -32,5 +38,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     audience: env.PORTICO_AUDIENCE || 'portico-widgets',
     rateLimitPerMinute: rate,
     trustProxy: env.PORTICO_TRUST_PROXY === '1' || env.PORTICO_TRUST_PROXY === 'true',
+    exportMaxRows,
   };
 }

@@ -13,6 +13,7 @@ import {
   bigserial,
   boolean,
   date,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -302,6 +303,27 @@ export const apiKeys = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     uniqueIndex('api_keys_hash_key').on(t.hash),
+  ],
+);
+
+/**
+ * Per-user settings saved on the server (the fleet's column choice, …), one row per key. A user
+ * reads and writes only its own rows: besides the tenant policy, a restrictive policy ties
+ * `user_id` to the principal (migrations/0006_user_preferences_rls.sql).
+ */
+export const userPreferences = pgTable(
+  'user_preferences',
+  {
+    tenantId: tenantId().notNull(),
+    userId: uuid('user_id').notNull(),
+    key: text('key').notNull(),
+    value: jsonb('value').notNull(),
+    version: integer('version').notNull().default(1),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.userId, t.key] }),
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id], name: 'user_preferences_user_fk' }).onDelete('cascade'),
   ],
 );
 

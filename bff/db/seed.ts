@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { normalizeAsset, type AssetKind } from '../domain/assets.js';
+import { defaultFleetColumns } from '../domain/fleet-columns.js';
 import { ownerBypassesRls, queryRows, type Database } from './client.js';
 
 /**
@@ -115,6 +116,7 @@ const T = {
   posture_snapshots: { columns: ['tenant_id', 'day', 'score'], types: ['uuid', 'date', 'int2'] },
   themes: { columns: ['tenant_id', 'color_primary', 'color_accent', 'color_background', 'color_text', 'font_family', 'border_radius', 'mode'], types: ['uuid', 'text', 'text', 'text', 'text', 'text', 'text', 'theme_mode'] },
   audit_log: { columns: ['tenant_id', 'at', 'actor_id', 'actor_role', 'action', 'target_id', 'after'], types: ['uuid', 'timestamptz', 'uuid', 'text', 'text', 'uuid', 'jsonb'] },
+  user_preferences: { columns: ['tenant_id', 'user_id', 'key', 'value'], types: ['uuid', 'uuid', 'text', 'jsonb'] },
 } as const;
 
 type Table = keyof typeof T;
@@ -163,6 +165,7 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
   const rows: Record<Table, Value[][]> = {
     orgs: [], customer_profiles: [], users: [], role_assignments: [], account_manager_assignments: [],
     subscriptions: [], assets: [], scans: [], findings: [], posture_snapshots: [], themes: [], audit_log: [],
+    user_preferences: [],
   };
   const created = iso(new Date(today.getTime() - 400 * DAY));
 
@@ -207,6 +210,10 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
     [mspA, '#0f5fa8', '#f59e0b', '#ffffff', '#1d2433', 'Inter, system-ui, sans-serif', '8px', 'light'],
     [mspB, '#0e7490', '#e11d48', '#ffffff', '#172026', 'system-ui, sans-serif', '4px', 'light'],
   );
+  // The analysts have saved a column choice (the default one): a row to read, nothing to surprise.
+  for (const [tenant, people] of [[mspA, staffA], [mspB, staffB]] as const) {
+    rows.user_preferences.push([tenant, people[seeded.staff.analyst]!, 'fleet-columns', JSON.stringify(defaultFleetColumns)]);
+  }
   staff(partner, 'harbor-it.example', [[seeded.staff.admin, 'Finn Krüger'], [seeded.staff.analyst, 'Emma Vogel']]);
 
   // Who owns which customer: most belong to MSP A, some to its sub-partner, some to MSP B.
@@ -350,7 +357,7 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
   }
 
   // Parents before children (the closure trigger needs the parent's rows).
-  const order: Table[] = ['orgs', 'users', 'role_assignments', 'customer_profiles', 'account_manager_assignments', 'subscriptions', 'assets', 'scans', 'findings', 'posture_snapshots', 'themes', 'audit_log'];
+  const order: Table[] = ['orgs', 'users', 'role_assignments', 'customer_profiles', 'account_manager_assignments', 'subscriptions', 'assets', 'scans', 'findings', 'posture_snapshots', 'themes', 'audit_log', 'user_preferences'];
   await db.transaction(async (tx) => {
     for (const table of order) {
       const started = Date.now();

@@ -34,6 +34,8 @@ export class HttpProblem extends Error {
     detail: string,
     readonly errors?: FieldError[],
     readonly headers?: Record<string, string>,
+    /** RFC 9457 extension members (such as `current` on a 412), documented per route. */
+    readonly extensions?: Record<string, unknown>,
   ) {
     super(detail);
     this.name = 'HttpProblem';
@@ -43,18 +45,20 @@ export class HttpProblem extends Error {
 export const notFound = (what = 'resource') =>
   new HttpProblem(404, 'not_found', `No ${what} with that id exists, or you cannot see it.`);
 
-export function problemBody(status: number, type: ProblemType, detail: string, errors?: FieldError[]) {
-  return {
+export function problemBody(status: number, type: ProblemType, detail: string, errors?: FieldError[], extensions?: Record<string, unknown>) {
+  const members = {
     type: `https://portico.dev/problems/${type.replaceAll('_', '-')}`,
     title: problemTypes[type],
     status,
     detail,
     ...(errors?.length ? { errors } : {}),
   };
+  // Extensions add members; they never replace the standard ones.
+  return { ...members, ...Object.fromEntries(Object.entries(extensions ?? {}).filter(([k]) => !(k in members) && k !== 'errors')) };
 }
 
 export function problemResponse(c: Context, problem: HttpProblem): Response {
-  const body = problemBody(problem.status, problem.type, problem.message, problem.errors);
+  const body = problemBody(problem.status, problem.type, problem.message, problem.errors, problem.extensions);
   const headers: Record<string, string> = { 'content-type': 'application/problem+json', ...problem.headers };
   return c.body(JSON.stringify(body), problem.status, headers);
 }

@@ -9,9 +9,12 @@ import {
 } from '../db/queries/fleet.js';
 import { customerStatus, paymentMethod, plan, serviceMode } from '../db/schema.js';
 import { withScope } from '../db/scope.js';
+import { auditLog } from '../db/schema.js';
 import { dbPrincipal } from '../http/env.js';
 import { HttpProblem } from '../http/problem.js';
 import { router } from '../http/router.js';
+import { fleetExportTable } from '../outputs/fleet-export.js';
+import { toCsv, toXlsx } from '../outputs/tabular.js';
 import { commonErrors, csvOf, json, Money, Timestamp, Uuid } from './schemas.js';
 
 export const fleetStatuses = [...customerStatus.enumValues, 'connection_lost'] as const;
@@ -159,6 +162,23 @@ const FleetPage = z
   .object({ items: z.array(FleetRow), nextCursor: z.string().nullable() })
   .openapi('FleetPage');
 
+export const exportFormats = {
+  json: { mediaType: 'application/json', extension: 'json' },
+  csv: { mediaType: 'text/csv; charset=utf-8', extension: 'csv' },
+  xlsx: { mediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', extension: 'xlsx' },
+} as const;
+type ExportFormat = keyof typeof exportFormats;
+
+/** The list's filters and sort, without paging: an export is the whole filtered set. */
+const FleetExportQuery = FleetQuery.omit({ limit: true, cursor: true }).extend({
+  format: z
+    .enum(Object.keys(exportFormats) as [ExportFormat, ...ExportFormat[]])
+    .default('json')
+    .describe('json: `{ items: FleetRow[] }`; csv: RFC 4180, UTF-8 with BOM; xlsx: one sheet with a header row'),
+});
+
+const FleetExport = z.object({ items: z.array(FleetRow) }).openapi('FleetExport');
+
 const list = createRoute({
   method: 'get',
   path: '/v1/fleet',
@@ -190,26 +210,57 @@ const summary = createRoute({
   responses: { 200: json(FleetSummary, 'Totals over every customer in scope'), ...commonErrors },
 });
 
+const exportRoute = createRoute({
+  method: 'get',
+  path: '/v1/fleet/export',
+  tags: ['fleet'],
+  summary: 'The whole filtered fleet as a JSON, CSV or XLSX download',
+  description:
+    'Takes the filters and sort of `GET /v1/fleet` and answers every matching customer at once, as an ' +
+    'attachment. Text cells of CSV and XLSX that a spreadsheet would read as a formula (starting with ' +
+    '`= + - @`, tab or carriage return) are prefixed with `\'`. A set larger than the export limit ' +
+    '(50 000 customers by default) is refused with 400: narrow it with filters.',
+  security: [{ embedSession: [] }],
+  middleware: sessionRoute('fleet:read'),
+  request: { query: FleetExportQuery },
+  responses: {
+    200: {
+      description: 'The export, with `Content-Disposition: attachment; filename="fleet-<date>.<format>"`',
+      content: {
+        [exportFormats.json.mediaType]: { schema: FleetExport },
+        [exportFormats.csv.mediaType]: { schema: z.string().openapi({ description: 'UTF-8 CSV with a BOM and a header line' }) },
+        [exportFormats.xlsx.mediaType]: { schema: z.string().openapi({ format: 'binary' }) },
+      },
+    },
+    ...commonErrors,
+  },
+});
+
+function checkScanRange(q: { lastScanBefore?: string | undefined; lastScanAfter?: string | undefined }) {
+  if (q.lastScanBefore && q.lastScanAfter && q.lastScanAfter > q.lastScanBefore) {
+    throw new HttpProblem(400, 'invalid_request', 'lastScanAfter must not be later than lastScanBefore.', [
+      { pointer: '#/query/lastScanAfter', detail: 'must not be later than lastScanBefore' },
+    ]);
+  }
+}
+
+const scanDates = (q: { lastScanBefore?: string | undefined; lastScanAfter?: string | undefined }) => ({
+  lastScanBefore: q.lastScanBefore ? new Date(q.lastScanBefore) : undefined,
+  lastScanAfter: q.lastScanAfter ? new Date(q.lastScanAfter) : undefined,
+});
+
 export function fleetRoutes() {
   return router()
     .openapi(list, async (c) => {
       const q = c.req.valid('query');
-      if (q.lastScanBefore && q.lastScanAfter && q.lastScanAfter > q.lastScanBefore) {
-        throw new HttpProblem(400, 'invalid_request', 'lastScanAfter must not be later than lastScanBefore.', [
-          { pointer: '#/query/lastScanAfter', detail: 'must not be later than lastScanBefore' },
-        ]);
-      }
+      checkScanRange(q);
       if (q.cursor && (q.cursor.sort !== q.sort || q.cursor.order !== q.order)) {
         throw new HttpProblem(400, 'invalid_request', 'The cursor belongs to another sort or order; start from the first page.', [
           { pointer: '#/query/cursor', detail: `made for sort=${q.cursor.sort}&order=${q.cursor.order}` },
         ]);
       }
       const page = await withScope(c.var.deps.db, dbPrincipal(c.var.session), (tx) =>
-        fleetPage(tx, {
-          ...q,
-          lastScanBefore: q.lastScanBefore ? new Date(q.lastScanBefore) : undefined,
-          lastScanAfter: q.lastScanAfter ? new Date(q.lastScanAfter) : undefined,
-        }),
+        fleetPage(tx, { ...q, ...scanDates(q) }),
       ).catch((error: unknown) => {
         // The cursor's key is cast to the sort's type in SQL; one from another sort (or made up)
         // does not cast. That is the client's mistake, not ours.
@@ -232,5 +283,44 @@ export function fleetRoutes() {
       const now = c.var.deps.now?.() ?? new Date();
       const totals = await withScope(c.var.deps.db, dbPrincipal(c.var.session), (tx) => fleetSummary(tx, now));
       return c.json(totals, 200);
+    })
+    .openapi(exportRoute, async (c) => {
+      const { format, ...q } = c.req.valid('query');
+      checkScanRange(q);
+      const { deps, session, requestId } = c.var;
+      const max = deps.config.exportMaxRows;
+      // One page as large as the limit: the same statement as the list, and `next` says whether
+      // anything was left over.
+      const page = await withScope(deps.db, dbPrincipal(session), async (tx) => {
+        const result = await fleetPage(tx, { ...q, ...scanDates(q), limit: max });
+        if (!result.next) {
+          await tx.insert(auditLog).values({
+            tenantId: session.orgId,
+            actorId: session.userId,
+            actorRole: session.role,
+            action: 'fleet.export',
+            after: { format, rows: result.rows.length, filters: q },
+            requestId,
+          });
+        }
+        return result;
+      });
+      if (page.next) {
+        throw new HttpProblem(400, 'invalid_request', `More than ${max} customers match; narrow the export with filters.`, [
+          { pointer: '#/query', detail: `matches more than ${max} customers, the most one export may hold` },
+        ]);
+      }
+      const items = page.rows.map(fleetRowJson);
+      const now = deps.now?.() ?? new Date();
+      const { mediaType, extension } = exportFormats[format];
+      const body =
+        format === 'json' ? JSON.stringify({ items })
+        : format === 'csv' ? toCsv(fleetExportTable(items))
+        : await toXlsx(fleetExportTable(items), { sheetName: 'Fleet', created: now });
+      return c.body(body, 200, {
+        'content-type': mediaType,
+        'content-disposition': `attachment; filename="fleet-${now.toISOString().slice(0, 10)}.${extension}"`,
+        'cache-control': 'no-store',
+      });
     });
 }

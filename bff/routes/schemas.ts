@@ -12,9 +12,9 @@ export const Problem = z
   })
   .openapi('Problem');
 
-const problem = (description: string) => ({
+export const problem = (description: string, schema: z.ZodType = Problem) => ({
   description,
-  content: { 'application/problem+json': { schema: Problem } },
+  content: { 'application/problem+json': { schema } },
 });
 
 /** Error responses every authenticated route can give. */

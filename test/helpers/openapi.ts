@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../bff/db/client.js';
 import { ORIGIN, type World } from './db.js';
+import { parseCsv, readXlsx } from './tabular.js';
 
 /**
  * The route inventory the security suites walk: `/v1/openapi.json` as the app serves it. The
@@ -70,8 +71,16 @@ export interface ApiOperation {
   queryParams: Parameter[];
   /** The JSON request body schema, `$ref`s resolved at the top. */
   body: JsonSchema | undefined;
-  /** The 2xx JSON response: status, schema (resolved) and the component name it refers to. */
-  success: { status: number; schema: JsonSchema; ref: string | undefined } | undefined;
+  /**
+   * Whether the operation requires `If-Match` (optimistic concurrency): the suites send the
+   * ETag a GET of the same URL answers, and check what happens without it.
+   */
+  ifMatch: boolean;
+  /**
+   * The 2xx response: status, the JSON schema (resolved) and the component name it refers to,
+   * and every media type it may come as (a download can be JSON, CSV or XLSX).
+   */
+  success: { status: number; schema: JsonSchema; ref: string | undefined; mediaTypes: string[] } | undefined;
 }
 
 /** Operations anyone may call; any other operation without `security` fails the suites. */
@@ -134,13 +143,21 @@ export async function loadOpenApi(world: World): Promise<{ document: OpenApiDocu
       const name = `${method.toUpperCase()} ${path}`;
       const params = op.parameters ?? [];
       for (const p of params) {
-        assert.ok(p.in === 'query' || p.in === 'path', `${name}: parameter ${p.name} in ${p.in} is not handled by the security suites`);
+        const known = p.in === 'query' || p.in === 'path' || (p.in === 'header' && p.name.toLowerCase() === 'if-match');
+        assert.ok(known, `${name}: parameter ${p.name} in ${p.in} is not handled by the security suites`);
       }
-      const mediaTypes = Object.keys(op.requestBody?.content ?? {});
-      assert.ok(mediaTypes.every((m) => m === 'application/json'), `${name}: request body ${mediaTypes.join(', ')} is not handled`);
+      const ifMatch = params.find((p) => p.in === 'header');
+      if (ifMatch) {
+        assert.ok(ifMatch.required, `${name}: If-Match must be declared required (a missing one answers 428)`);
+        for (const status of ['412', '428']) assert.ok(op.responses[status], `${name}: requires If-Match but documents no ${status}`);
+      }
+      const bodyTypes = Object.keys(op.requestBody?.content ?? {});
+      assert.ok(bodyTypes.every((m) => m === 'application/json'), `${name}: request body ${bodyTypes.join(', ')} is not handled`);
       const body = op.requestBody?.content['application/json']?.schema;
       const ok = Object.entries(op.responses).find(([status]) => status.startsWith('2'));
       const okSchema = ok?.[1].content?.['application/json']?.schema;
+      const mediaTypes = Object.keys(ok?.[1].content ?? {});
+      for (const m of mediaTypes) assert.ok(decodable(m), `${name}: responses of type ${m} cannot be read; teach decodeResponse in test/helpers/openapi.ts`);
       operations.push({
         name,
         method: method as HttpMethod,
@@ -149,7 +166,8 @@ export async function loadOpenApi(world: World): Promise<{ document: OpenApiDocu
         pathParams: params.filter((p) => p.in === 'path'),
         queryParams: params.filter((p) => p.in === 'query'),
         body: body ? resolve(document, body) : undefined,
-        success: ok && okSchema ? { status: Number(ok[0]), schema: resolve(document, okSchema), ref: refName(okSchema) } : undefined,
+        ifMatch: !!ifMatch,
+        success: ok && okSchema ? { status: Number(ok[0]), schema: resolve(document, okSchema), ref: refName(okSchema), mediaTypes } : undefined,
       });
     }
   }
@@ -167,7 +185,94 @@ export function urlOf(op: ApiOperation, pathValues: Record<string, string> = {},
   return qs ? `${path}?${qs}` : path;
 }
 
+/** A media type without its parameters, lower case: `text/csv; charset=utf-8` → `text/csv`. */
+export const essence = (mediaType: string | null) => (mediaType ?? '').split(';')[0]!.trim().toLowerCase();
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const decodable = (mediaType: string) => ['application/json', 'text/csv', XLSX].includes(essence(mediaType));
+
+/**
+ * A response body as data, whatever its type: JSON parsed; CSV and XLSX as rows of cells (dates
+ * as ISO strings), so the suites can look for ids in them the way they do in JSON.
+ */
+export async function decodeResponse(res: Response): Promise<{ mediaType: string; body: unknown }> {
+  const mediaType = essence(res.headers.get('content-type'));
+  if (mediaType === 'application/json') return { mediaType, body: JSON.parse(await res.text()) as unknown };
+  // Response.text() drops a byte-order mark; the CSV must have one, so decode it ourselves.
+  if (mediaType === 'text/csv') return { mediaType, body: parseCsv(new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer())) };
+  if (mediaType === XLSX) {
+    const sheet = await readXlsx(await res.arrayBuffer());
+    return { mediaType, body: sheet.rows.map((row) => row.map((v) => (v instanceof Date ? v.toISOString() : v))) };
+  }
+  throw new Error(`a response of type ${mediaType} cannot be read; teach decodeResponse in test/helpers/openapi.ts`);
+}
+
+/**
+ * The query variants an operation is probed with: the base query, then every enum query
+ * parameter in each of its values (sorts, orders, formats, …).
+ */
+export function queryVariants(op: ApiOperation, base: Record<string, string> = {}): Record<string, string>[] {
+  const variants: Record<string, string>[] = [base];
+  for (const p of op.queryParams) {
+    for (const value of p.schema.enum ?? []) variants.push({ ...base, [p.name]: String(value) });
+  }
+  return variants;
+}
+
+/** The ETag a GET of the same URL answers, to send as `If-Match`. */
+export async function currentEtag(world: World, url: string, token: string | undefined): Promise<string> {
+  const res = await world.request(url, token ? { token } : {});
+  assert.equal(res.status, 200, `GET ${url} for its ETag: ${await res.clone().text()}`);
+  const etag = res.headers.get('etag');
+  assert.ok(etag, `GET ${url} answers no ETag to send as If-Match`);
+  return etag;
+}
+
+/**
+ * A digest of every tenant-owned row, per table and tenant, read as the owner. Comparing two
+ * digests shows which tenants a request wrote to.
+ */
+export async function tenantDigest(world: World): Promise<Map<string, { table: string; tenant: string; hash: string }>> {
+  const tables = await queryRows<{ name: string }>(
+    world.database.db,
+    sql`select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = 'public' and c.relkind = 'r'
+           and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)
+         order by 1`,
+  );
+  const digest = new Map<string, { table: string; tenant: string; hash: string }>();
+  for (const { name } of tables) {
+    const rows = await queryRows<{ tenant: string; hash: string }>(
+      world.database.db,
+      sql`select t.tenant_id::text as tenant, md5(string_agg(t::text, E'\n' order by t::text)) as hash
+            from ${sql.identifier(name)} t group by t.tenant_id`,
+    );
+    for (const r of rows) digest.set(`${name} ${r.tenant}`, { table: name, tenant: r.tenant, hash: r.hash });
+  }
+  return digest;
+}
+
+/** Tables and tenants whose rows differ between two digests. */
+export function digestChanges(
+  before: Map<string, { table: string; tenant: string; hash: string }>,
+  after: Map<string, { table: string; tenant: string; hash: string }>,
+): { table: string; tenant: string }[] {
+  const keys = new Set([...before.keys(), ...after.keys()]);
+  return [...keys]
+    .filter((k) => before.get(k)?.hash !== after.get(k)?.hash)
+    .map((k) => {
+      const e = (after.get(k) ?? before.get(k))!;
+      return { table: e.table, tenant: e.tenant };
+    });
+}
+
 // --- Objects named by path parameters ---------------------------------------------------
+
+/**
+ * A path parameter with an enum schema names one of a fixed set of sub-resources (such as a
+ * preference key), not an object of some tenant.
+ */
+export const isEnumParam = (p: Parameter) => Array.isArray(p.schema.enum) && p.schema.enum.length > 0;
 
 /** One object a route can address, with the tenant that owns it. */
 export interface AddressableObject {
@@ -224,6 +329,7 @@ export const exampleBodies: Record<string, (world: World) => Record<string, unkn
     role: 'msp_admin',
     origins: [ORIGIN],
   }),
+  'PUT /v1/me/preferences/{key}': () => ({ value: { visible: ['name', 'status', 'posture'], order: ['posture', 'name', 'status'] } }),
 };
 
 export function exampleBody(op: ApiOperation, world: World): Record<string, unknown> {

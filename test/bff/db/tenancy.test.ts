@@ -26,12 +26,15 @@ for (const backend of backends) {
     });
 
     test('every table with a tenant_id leads its primary key with it and has a policy on it', async () => {
-      const rows = await queryRows<{ name: string; first_pk_column: string | null; policies: string[] | null }>(
+      const rows = await queryRows<{ name: string; first_pk_column: string | null; policies: string[] | null; restrictive: string[] | null }>(
         world.database.db,
         sql`select c.relname as name,
                    (select a.attname from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
                      where i.indrelid = c.oid and i.indisprimary) as first_pk_column,
-                   (select array_agg(p.qual) from pg_policies p where p.schemaname = 'public' and p.tablename = c.relname) as policies
+                   (select array_agg(p.qual) from pg_policies p
+                     where p.schemaname = 'public' and p.tablename = c.relname and p.permissive = 'PERMISSIVE') as policies,
+                   (select array_agg(p.policyname::text) from pg_policies p
+                     where p.schemaname = 'public' and p.tablename = c.relname and p.permissive = 'RESTRICTIVE') as restrictive
               from pg_class c join pg_namespace n on n.oid = c.relnamespace
              where n.nspname = 'public' and c.relkind = 'r'
                and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)`,
@@ -39,11 +42,16 @@ for (const backend of backends) {
       assert.ok(rows.length >= 13);
       for (const row of rows) {
         assert.equal(row.first_pk_column, 'tenant_id', `${row.name}: primary key must start with tenant_id`);
-        assert.ok(row.policies?.length, `${row.name}: no policy`);
+        assert.ok(row.policies?.length, `${row.name}: no permissive policy`);
+        // Permissive policies are OR-ed: every one of them must be the tenant rule, or it would
+        // widen what the table shows. Restrictive policies are AND-ed on top and can only narrow.
         for (const qual of row.policies ?? []) {
           assert.match(qual, /tenant_id = ANY \(\(\s*SELECT portico\.(visible|managed)_tenants\(\)/, `${row.name}: policy must test tenant_id against the (select …) set`);
         }
       }
+      // The restrictive policies there are, so a new one is a decision, not an accident.
+      const narrowed = Object.fromEntries(rows.filter((r) => r.restrictive?.length).map((r) => [r.name, r.restrictive]));
+      assert.deepEqual(narrowed, { user_preferences: ['user_preferences_own'] });
     });
 
     test('tables without a tenant_id are only the org directory', async () => {

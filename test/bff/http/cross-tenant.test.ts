@@ -6,10 +6,17 @@ import { queryRows } from '../../../bff/db/client.js';
 import { backends, customerWithDelegation, seededWorld, type World } from '../../helpers/db.js';
 import {
   collectionOf,
+  currentEtag,
+  decodeResponse,
+  digestChanges,
+  essence,
   exampleBody,
+  isEnumParam,
   loadOpenApi,
   mentionsUuid,
+  queryVariants,
   resolve,
+  tenantDigest,
   urlOf,
   type AddressableObject,
   type ApiOperation,
@@ -45,7 +52,12 @@ type Probe =
   | { kind: 'object'; op: ApiOperation; param: string; scope: 'managed' | 'visible'; objects: AddressableObject[] }
   | { kind: 'list'; op: ApiOperation }
   | { kind: 'singleton'; op: ApiOperation }
-  | { kind: 'tenant'; op: ApiOperation };
+  | { kind: 'tenant'; op: ApiOperation }
+  /**
+   * The caller's own resources, addressed without an object id (`/v1/me/preferences/{key}`,
+   * the key an enum): one URL per combination of path values.
+   */
+  | { kind: 'own'; op: ApiOperation; urls: string[] };
 
 interface SeedFacts {
   orgs: { id: string; slug: string; parent: string | null; kind: string }[];
@@ -67,6 +79,12 @@ const aggregateChecks: Record<string, (body: Record<string, unknown>, caller: Ca
     assert.equal(body.connectionLost, lost.length, `${caller.label}: connectionLost`);
     assert.equal(body.active, active.length, `${caller.label}: active`);
   },
+  // Exactly the customers of the caller's subtree, revoked ones included (as connection lost).
+  FleetExport: (body, caller, facts) => {
+    const customers = facts.orgs.filter((o) => caller.managed.has(o.id) && facts.profiles.has(o.id) && (o.kind === 'customer' || o.kind === 'enterprise'));
+    const items = body.items as { id: string }[];
+    assert.deepEqual(items.map((i) => i.id).sort(), customers.map((o) => o.id).sort(), `${caller.label}: exported customers`);
+  },
 };
 
 function isListSchema(doc: OpenApiDocument, schema: JsonSchema): boolean {
@@ -83,10 +101,20 @@ async function classify(world: World, doc: OpenApiDocument, op: ApiOperation): P
     }
     return { kind: 'tenant', op };
   }
-  if (op.method !== 'get') {
-    throw new Error(`${op.name}: no cross-tenant probe for mutations yet; add one (a foreign id must answer 404 before anything changes, and nothing may be written into a foreign tenant)`);
+  const objectParams = op.pathParams.filter((p) => !isEnumParam(p));
+  if (op.method !== 'get' && objectParams.length > 0) {
+    throw new Error(`${op.name}: no cross-tenant probe for mutations of objects yet; add one (a foreign id must answer 404 before anything changes, and nothing may be written into a foreign tenant)`);
   }
   if (!op.success) throw new Error(`${op.name}: no JSON success response to inspect`);
+  if (objectParams.length === 0 && op.pathParams.length > 0) {
+    // Every combination of the enum values (one parameter so far).
+    let combos: Record<string, string>[] = [{}];
+    for (const p of op.pathParams) combos = combos.flatMap((c) => (p.schema.enum ?? []).map((v) => ({ ...c, [p.name]: String(v) })));
+    return { kind: 'own', op, urls: combos.map((c) => urlOf(op, c)) };
+  }
+  if (op.method !== 'get') {
+    throw new Error(`${op.name}: a mutation without path parameters; teach cross-tenant.test.ts what it writes and where`);
+  }
   if (op.pathParams.length > 1) throw new Error(`${op.name}: more than one path parameter; extend the object probe`);
   const [param] = op.pathParams;
   if (param) {
@@ -215,7 +243,7 @@ for (const backend of backends) {
     test('every operation in the OpenAPI document is one this matrix knows how to probe', () => {
       assert.deepEqual(unclassified, []);
       // The document really lists the routes (guards against a matrix that probes nothing).
-      for (const kind of ['object', 'list', 'singleton', 'tenant'] as const) {
+      for (const kind of ['object', 'list', 'singleton', 'tenant', 'own'] as const) {
         assert.ok(probes.some((p) => p.kind === kind), `no ${kind} operation found in ${operations.map((o) => o.name).join(', ')}`);
       }
       assert.ok(operations.some((o) => o.name === 'GET /v1/customers/{id}'));
@@ -313,19 +341,90 @@ for (const backend of backends) {
       }
     });
 
-    test("single resources show only the caller's own scope", async (t) => {
+    test("single resources show only the caller's own scope, in every variant and format", async (t) => {
       for (const probe of probes) {
         if (probe.kind !== 'singleton') continue;
         const { op } = probe;
+        const variants = queryVariants(op);
+        for (const caller of callers) {
+          await t.test(`${op.name} as ${caller.label} in ${variants.length} variants`, async () => {
+            const produced = new Set<string>();
+            let jsonIds: string[] | undefined;
+            for (const query of variants) {
+              const res = await world.request(urlOf(op, {}, query), { token: caller.token });
+              assert.equal(res.status, 200, `${JSON.stringify(query)}: ${(await res.clone().text()).slice(0, 300)}`);
+              const { mediaType, body } = await decodeResponse(res);
+              produced.add(mediaType);
+              assert.deepEqual(foreignIds(body, caller, facts), [], `${JSON.stringify(query)} as ${mediaType}`);
+              if (mediaType === 'application/json') {
+                const check = op.success?.ref ? aggregateChecks[op.success.ref] : undefined;
+                check?.(body as Record<string, unknown>, caller, facts);
+                const items = (body as { items?: { id?: unknown }[] }).items;
+                if (Array.isArray(items)) jsonIds ??= items.map((i) => String(i.id));
+              } else {
+                // A file names the same objects as the JSON form (so an empty file cannot pass).
+                assert.ok(jsonIds, `${op.name}: the JSON form must come first to compare ${mediaType} with`);
+                const cells = new Set((body as unknown[][]).flat().map(String));
+                assert.deepEqual(jsonIds.filter((id) => !cells.has(id)), [], `${JSON.stringify(query)}: ${mediaType} lacks rows the JSON form has`);
+              }
+            }
+            assert.deepEqual([...produced].sort(), op.success!.mediaTypes.map(essence).sort(), 'every declared response type was produced');
+          });
+        }
+      }
+    });
+
+    test("the caller's own resources: readable by each caller, and a write touches nothing of anyone else", async (t) => {
+      const reads = probes.filter((p): p is Extract<Probe, { kind: 'own' }> => p.kind === 'own' && p.op.method === 'get');
+      const writes = probes.filter((p): p is Extract<Probe, { kind: 'own' }> => p.kind === 'own' && p.op.method !== 'get');
+      assert.ok(writes.length > 0, 'no own-resource mutation found');
+      for (const probe of reads) {
+        for (const caller of callers) {
+          await t.test(`${probe.op.name} as ${caller.label}`, async () => {
+            for (const url of probe.urls) {
+              const res = await world.request(url, { token: caller.token });
+              const text = await res.text();
+              assert.equal(res.status, 200, `${url}: ${text.slice(0, 300)}`);
+              assert.deepEqual(foreignIds(JSON.parse(text), caller, facts), [], url);
+            }
+          });
+        }
+      }
+      for (const probe of writes) {
+        const { op } = probe;
+        // What every caller reads at each URL: a write by one must leave the others' reads alike.
+        const readAll = async () => {
+          const seen = new Map<string, string>();
+          for (const url of probe.urls) {
+            for (const reader of callers) {
+              const res = await world.request(url, { token: reader.token });
+              seen.set(`${reader.label} ${url}`, `${res.status} ${res.headers.get('etag')} ${await res.text()}`);
+            }
+          }
+          return seen;
+        };
         for (const caller of callers) {
           await t.test(`${op.name} as ${caller.label}`, async () => {
-            const res = await world.request(urlOf(op), { token: caller.token });
-            const text = await res.text();
-            assert.equal(res.status, 200, text.slice(0, 300));
-            const body = JSON.parse(text) as Record<string, unknown>;
-            assert.deepEqual(foreignIds(body, caller, facts), []);
-            const check = op.success?.ref ? aggregateChecks[op.success.ref] : undefined;
-            check?.(body, caller, facts);
+            for (const url of probe.urls) {
+              const before = await tenantDigest(world);
+              const views = await readAll();
+              const headers: Record<string, string> = { 'content-type': 'application/json' };
+              if (op.ifMatch) headers['if-match'] = await currentEtag(world, url, caller.token);
+              const res = await world.request(url, {
+                method: op.method.toUpperCase(),
+                token: caller.token,
+                headers,
+                ...(op.body ? { body: JSON.stringify(exampleBody(op, world)) } : {}),
+              });
+              assert.equal(res.status, op.success!.status, `${url}: ${await res.text()}`);
+              const foreign = digestChanges(before, await tenantDigest(world)).filter((c) => !caller.visible.has(c.tenant));
+              assert.deepEqual(foreign, [], `${op.name} as ${caller.label} wrote outside its scope`);
+              const after = await readAll();
+              for (const [who, view] of views) {
+                if (who.startsWith(`${caller.label} `)) continue;
+                assert.equal(after.get(who), view, `${op.name} as ${caller.label} changed what ${who} reads`);
+              }
+            }
           });
         }
       }

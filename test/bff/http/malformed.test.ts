@@ -4,9 +4,13 @@ import { after, before, describe, test } from 'node:test';
 import { backends, ORIGIN, seededWorld, type World } from '../../helpers/db.js';
 import {
   collectionOf,
+  currentEtag,
+  essence,
   exampleBody,
   httpMethods,
+  isEnumParam,
   loadOpenApi,
+  queryVariants,
   resolve,
   urlOf,
   type ApiOperation,
@@ -101,6 +105,7 @@ function bodyMutations(doc: OpenApiDocument, schemaIn: JsonSchema, path: Path, c
       break;
     case 'array': {
       bad('a string', 'x');
+      bad('a number', 42);
       bad('an object', { 0: 'x' });
       const items = Array.isArray(current) ? current : [];
       if ((s.minItems ?? 0) > 0) bad('empty', []);
@@ -115,6 +120,7 @@ function bodyMutations(doc: OpenApiDocument, schemaIn: JsonSchema, path: Path, c
     case 'object': {
       bad('a string', 'x');
       bad('a number', 42);
+      bad('a boolean', true);
       bad('an array', []);
       const value = (current ?? {}) as Record<string, unknown>;
       for (const [name, prop] of Object.entries(s.properties ?? {})) {
@@ -200,6 +206,10 @@ for (const backend of backends) {
       for (const op of operations) {
         const values: Record<string, string> = {};
         for (const p of op.pathParams) {
+          if (isEnumParam(p)) {
+            values[p.name] = String(p.schema.enum![0]);
+            continue;
+          }
           const objects = await collectionOf(op, p.name).collection.objects(world);
           const mine = objects.find((o) => world.orgs.customersA.includes(o.tenant));
           assert.ok(mine, `${op.name}: no object of MSP A to address`);
@@ -213,31 +223,53 @@ for (const backend of backends) {
     const credentials = (op: ApiOperation) =>
       op.security === 'embedSession' ? adminToken : op.security === 'apiKey' ? world.apiKeys.A.key : undefined;
 
-    /** Sends an operation with its credentials, valid path values unless given, and a JSON body. */
-    const send = (
+    const validBody = (op: ApiOperation) => (op.body ? JSON.stringify(exampleBody(op, world)) : undefined);
+
+    /**
+     * Sends an operation with its credentials, valid path values unless given, its valid example
+     * body unless given, and — when it requires If-Match — the ETag a GET of the same URL answers
+     * at that moment, unless `ifMatch` says otherwise (`null`: none at all).
+     */
+    const send = async (
       op: ApiOperation,
-      opts: { path?: Record<string, string>; query?: Record<string, string>; body?: string; headers?: Record<string, string> } = {},
+      opts: { path?: Record<string, string>; query?: Record<string, string>; body?: string; headers?: Record<string, string>; ifMatch?: string | null } = {},
     ) => {
       const token = credentials(op);
-      return world.request(urlOf(op, opts.path ?? pathValues.get(op.name), opts.query), {
+      const url = urlOf(op, opts.path ?? pathValues.get(op.name), opts.query);
+      const body = opts.body ?? validBody(op);
+      const ifMatch = !op.ifMatch || opts.ifMatch === null ? undefined : (opts.ifMatch ?? (await currentEtag(world, url, token)));
+      return world.request(url, {
         method: op.method.toUpperCase(),
         ...(token ? { token } : {}),
-        headers: { ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
-        ...(opts.body !== undefined ? { body: opts.body } : {}),
+        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(ifMatch ? { 'if-match': ifMatch } : {}), ...opts.headers },
+        ...(body !== undefined ? { body } : {}),
       });
     };
-    const validBody = (op: ApiOperation) => (op.body ? JSON.stringify(exampleBody(op, world)) : undefined);
 
     test('a well-formed request to every operation succeeds (the baseline each case departs from)', async () => {
       assert.ok(operations.length >= 6);
       for (const op of operations) {
         assert.ok(op.success, `${op.name}: no JSON success response declared`);
-        const body = validBody(op);
-        const res = await send(op, body === undefined ? {} : { body });
+        const res = await send(op);
         assert.equal(res.status, op.success.status, `${op.name}: ${await res.text()}`);
         // Undeclared query parameters are ignored, not errors.
-        const extra = await send(op, { query: { undeclaredParameter: '1' }, ...(body === undefined ? {} : { body: validBody(op)! }) });
+        const extra = await send(op, { query: { undeclaredParameter: '1' } });
         assert.equal(extra.status, op.success.status, `${op.name} with an undeclared parameter`);
+      }
+    });
+
+    test('every declared response type is produced, by some value of the enum query parameters', async () => {
+      for (const op of operations) {
+        const produced = new Set<string>();
+        for (const query of queryVariants(op)) {
+          const res = await send(op, { query });
+          assert.equal(res.status, op.success!.status, `${op.name} ${JSON.stringify(query)}: ${await res.clone().text()}`);
+          const type = res.headers.get('content-type');
+          assert.ok(op.success!.mediaTypes.includes(type ?? ''), `${op.name} ${JSON.stringify(query)}: answered ${type}, declared ${op.success!.mediaTypes.join(', ')}`);
+          produced.add(essence(type));
+          await res.arrayBuffer();
+        }
+        assert.deepEqual([...produced].sort(), op.success!.mediaTypes.map(essence).sort(), op.name);
       }
     });
 
@@ -245,18 +277,54 @@ for (const backend of backends) {
       for (const op of operations) {
         for (const p of op.pathParams) {
           const { type } = baseType(p.schema, `${op.name} {${p.name}}`);
+          const first = String(p.schema.enum?.[0] ?? '');
           const values =
             p.schema.format === 'uuid' ? ['not-a-uuid', '12345', `${randomUUID()}0`, randomUUID().replace(/^./, 'g'), "1' or '1'='1", NUL]
             : type === 'integer' ? ['abc', '1.5', NUL]
+            : type === 'string' && isEnumParam(p) ? ['not-a-known-value', first.toUpperCase(), `${first} `, randomUUID(), "1' or '1'='1", NUL].filter((v) => !p.schema.enum!.includes(v))
             : null;
           if (!values) throw new Error(`${op.name}: path parameter {${p.name}} of type ${type} is not handled by the malformed-input generator`);
           await t.test(`${op.name} {${p.name}}`, async () => {
             for (const value of values) {
-              const res = await send(op, { path: { ...pathValues.get(op.name), [p.name]: value }, ...(op.body ? { body: validBody(op)! } : {}) });
+              // A well-formed If-Match: the path is refused before any version is compared.
+              const res = await send(op, { path: { ...pathValues.get(op.name), [p.name]: value }, ifMatch: '"0"' });
               await expectFieldError(res, pointerOf('path', [p.name]), `${op.name} {${p.name}} = ${JSON.stringify(value)}`);
             }
           });
         }
+      }
+    });
+
+    test('If-Match: missing → 428, malformed → 400 #/header/if-match, stale → 412 with what is current', async (t) => {
+      const guarded = operations.filter((o) => o.ifMatch);
+      assert.ok(guarded.length > 0, 'no operation requires If-Match');
+      for (const op of guarded) {
+        await t.test(op.name, async () => {
+          await expectProblem(await send(op, { ifMatch: null }), 428, 'precondition-required', 'without If-Match');
+          for (const value of ['3', 'W/"1"', '*', '"abc"', '"1", "2"', '""', '"-1"', '"1.5"', `"${'9'.repeat(30)}"`, "' or 1=1 --"]) {
+            await expectFieldError(await send(op, { ifMatch: value }), '#/header/if-match', `If-Match: ${value}`);
+          }
+          // The members a 412 documents beyond the standard ones (`current`, …) must be present.
+          const declared = doc.paths[op.path]?.[op.method]?.responses['412']?.content?.['application/problem+json']?.schema;
+          assert.ok(declared, `${op.name}: no problem+json schema for 412`);
+          const propertiesOf = (schema: JsonSchema): string[] => {
+            const r = resolve(doc, schema);
+            return [...Object.keys(r.properties ?? {}), ...(r.allOf ?? []).flatMap(propertiesOf)];
+          };
+          const extensions = propertiesOf(declared).filter((k) => !['type', 'title', 'status', 'detail', 'errors'].includes(k));
+          assert.ok(extensions.includes('current'), `${op.name}: a 412 should tell what is current (documented: ${extensions.join(', ')})`);
+          const url = urlOf(op, pathValues.get(op.name));
+          const etag = await currentEtag(world, url, credentials(op));
+          const first = await send(op, { ifMatch: etag });
+          assert.equal(first.status, op.success!.status, await first.text());
+          const now = first.headers.get('etag');
+          assert.ok(now && now !== etag, `a successful write answers its new ETag (was ${etag}, now ${now})`);
+          const stale = await send(op, { ifMatch: etag });
+          const body = await expectProblem(stale, 412, 'precondition-failed', 'the ETag of the previous version', extensions);
+          for (const k of extensions) assert.ok(body[k] !== undefined, `412 lacks its documented member ${k}`);
+          assert.equal(stale.headers.get('etag'), now, 'a 412 answers the current ETag');
+          assert.equal(await currentEtag(world, url, credentials(op)), now, 'the refused write changed nothing');
+        });
       }
     });
 

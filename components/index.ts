@@ -1,0 +1,7 @@
+/** Registers every Portico element. Each also has its own entry (core/provider.define.ts, fleet-table/define.ts). */
+export * from './core/index.js';
+export { MspProvider } from './core/provider.define.js';
+export type { EmbedSession } from './core/provider.define.js';
+export { MspFleetTable } from './fleet-table/define.js';
+export type { FleetFilters, FleetRowAction } from './fleet-table/define.js';
+export { presetNames, resolveTheme, themeTokens, type PresetName, type ResolvedTheme, type ThemeRecord } from '../themes/loader.js';

@@ -1,0 +1,2 @@
+/** Entry point: registers <msp-fleet-table>. */
+export * from './fleet-table/define.js';

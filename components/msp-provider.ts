@@ -1,0 +1,2 @@
+/** Entry point: registers <msp-provider>. */
+export * from './core/provider.define.js';

@@ -1,0 +1,27 @@
+import { defineConfig } from 'vite';
+
+/**
+ * Widget library build (`npm run build:components`): ESM, one entry per element plus the index,
+ * Lit bundled, into dist/components/. Type declarations come from `tsc -p tsconfig.components.json`.
+ */
+export default defineConfig({
+  publicDir: false,
+  build: {
+    outDir: 'dist/components',
+    emptyOutDir: true,
+    target: 'es2022',
+    minify: true,
+    sourcemap: true,
+    lib: {
+      entry: {
+        index: 'components/index.ts',
+        'msp-provider': 'components/msp-provider.ts',
+        'msp-fleet-table': 'components/msp-fleet-table.ts',
+      },
+      formats: ['es'],
+    },
+    rollupOptions: {
+      output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+    },
+  },
+});

@@ -25,6 +25,8 @@ export interface Persona {
 
 type DemoKeys = Record<'northwind' | 'bluefin', string>;
 
+const portalNames: Record<Persona['msp'], string> = { northwind: 'Northwind Cyber', bluefin: 'Bluefin Security' };
+
 /** Keys are kept beside the data (never in the repo); recreated if the database was reset. */
 export async function ensureDemoKeys(db: Database, dataDir: string): Promise<DemoKeys> {
   const file = path.join(dataDir, 'demo-api-keys.json');
@@ -93,7 +95,10 @@ export async function loadPersonas(db: Database): Promise<Persona[]> {
 
 export function demoRoutes(opts: { bffUrl: string; keys: DemoKeys; personas: Persona[] }) {
   const app = new Hono();
-  app.get('/demo/personas', (c) => c.json(opts.personas.map(({ id, label, role }) => ({ id, label, role }))));
+  // The portal a persona signs in to belongs to its MSP; the page brands itself after it.
+  app.get('/demo/personas', (c) =>
+    c.json(opts.personas.map(({ id, label, role, msp }) => ({ id, label, role, msp, portal: portalNames[msp] }))),
+  );
   // "GET /portal/session" of a real MSP: who is signed in decides which session is minted.
   app.get('/demo/session', async (c) => {
     const persona = opts.personas.find((p) => p.id === c.req.query('persona')) ?? opts.personas[0];

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serveStatic } from '@hono/node-server/serve-static';
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { createApp } from '../bff/app.js';
@@ -11,10 +13,100 @@ import { closeOnSignal, explainStartupError, listen, prepare } from '../bff/serv
 import { demoRoutes, ensureDemoKeys, loadPersonas } from './msp-server.js';
 
 /**
- * `npm start`: the BFF and the demo MSP portal on one port. Migrates, seeds on first run,
- * and creates the demo's API keys.
+ * `npm start`: the BFF and the demo MSP portal on one port. Builds the portal (vite) when its
+ * sources changed, migrates, seeds on first run, and creates the demo's API keys.
  */
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = path.join(root, 'dist/demo');
+const stampFile = path.join(outDir, '.build-inputs');
+/** What the portal bundle is made of; a change to any of these rebuilds it on the next start. */
+const buildInputs = ['demo', 'components', 'themes', 'package-lock.json'];
+
+/**
+ * The portal page's own Content-Security-Policy: what docs/embedding.md asks of a host page,
+ * applied to the demo so the widgets are shown to work under it.
+ */
+const strictPortalCsp = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * Served for now: the fleet table still writes a few `style` attributes on first render (Lit's
+ * styleMap), which the strict policy blocks (its row menu would open in the wrong place).
+ * Style attributes only, never <style> elements or scripts. test/e2e/demo.test.ts checks the
+ * strict policy and reports when this line can go.
+ */
+const portalCsp = `${strictPortalCsp}; style-src-attr 'unsafe-inline'`;
+
+function listFiles(entry: string): string[] {
+  const full = path.join(root, entry);
+  if (!fs.existsSync(full)) return [];
+  if (!fs.statSync(full).isDirectory()) return [entry];
+  return fs
+    .readdirSync(full, { withFileTypes: true })
+    .filter((d) => !d.name.startsWith('.') && d.name !== 'node_modules')
+    .flatMap((d) => listFiles(path.join(entry, d.name)));
+}
+
+/** A fingerprint of the sources (paths, sizes, modification times). */
+function inputsFingerprint(): string {
+  const hash = createHash('sha256');
+  for (const file of buildInputs.flatMap(listFiles).sort()) {
+    const stat = fs.statSync(path.join(root, file));
+    hash.update(`${file}\0${stat.size}\0${stat.mtimeMs}\n`);
+  }
+  return hash.digest('hex');
+}
+
+async function buildPortal(): Promise<void> {
+  const fingerprint = inputsFingerprint();
+  const upToDate =
+    fs.existsSync(path.join(outDir, 'index.html')) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === fingerprint;
+  if (upToDate) return;
+  console.log('Building the demo portal (vite)…');
+  const started = Date.now();
+  // Loaded only here: `npm run serve` and the BFF never need vite.
+  const { build } = await import('vite');
+  await build({ configFile: path.join(root, 'demo/vite.config.ts'), logLevel: 'warn' });
+  fs.writeFileSync(stampFile, fingerprint);
+  console.log(`Built dist/demo in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+function portalRoutes() {
+  const app = new Hono();
+  // One page; the portal routes with the URL hash (#/customers/<id>), so only "/" serves it.
+  // Read per request: another `npm start` (the e2e test's) may have rebuilt dist/demo since.
+  app.get('/', (c) =>
+    c.html(fs.readFileSync(path.join(outDir, 'index.html'), 'utf8'), 200, {
+      'cache-control': 'no-cache',
+      'content-security-policy': portalCsp,
+    }),
+  );
+  app.use(
+    '/assets/*',
+    serveStatic({
+      root: path.relative(process.cwd(), outDir),
+      onFound: (_path, c) => {
+        // File names carry a content hash.
+        c.header('cache-control', 'public, max-age=31536000, immutable');
+      },
+    }),
+  );
+  return app;
+}
+
 async function main() {
+  await buildPortal();
   const config = loadConfig();
   const { database, deps } = await prepare(config);
   const [orgCount] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from orgs`);
@@ -26,11 +118,10 @@ async function main() {
   const keys = await ensureDemoKeys(database.db, config.dataDir);
   const personas = await loadPersonas(database.db);
 
-  const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
   const app = new Hono();
   app.route('/', createApp(deps));
   app.route('/', demoRoutes({ bffUrl: `http://127.0.0.1:${config.port}`, keys, personas }));
-  app.get('/', (c) => c.html(fs.readFileSync(path.join(publicDir, 'index.html'), 'utf8')));
+  app.route('/', portalRoutes());
 
   const server = await listen(app.fetch, config.port);
   closeOnSignal(server, database);

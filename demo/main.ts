@@ -1,0 +1,499 @@
+// The widgets, one entry per element (an MSP using the npm package imports the built ones).
+import '../components/core/provider.define.js';
+import '../components/fleet-table/define.js';
+import { presetNames } from '../themes/loader.js';
+import './demo.css';
+
+/**
+ * The demo MSP portal. Everything here is what an MSP writes in its own portal: a session
+ * callback that asks its own server, the provider and table elements, and handlers for the
+ * events the widgets emit. The portal's own pages (customer view, reports, settings) are
+ * ordinary code that calls the BFF with the same session.
+ */
+
+interface Persona {
+  id: string;
+  label: string;
+  role: string;
+  msp: string;
+  portal: string;
+}
+
+interface Session {
+  token: string;
+  expiresAt: string;
+}
+
+interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+}
+
+interface Me {
+  user: { name: string; email: string };
+  role: string;
+  permissions: string[];
+  org: { id: string; name: string; kind: string };
+}
+
+interface Money {
+  amountMinor: number;
+  currency: string;
+}
+
+interface Customer {
+  id: string;
+  name: string;
+  kind: string;
+  country: string;
+  status: string;
+  plan: string | null;
+  serviceMode: string;
+  paymentMethod: string;
+  accessDelegation: string;
+  tags: string[];
+  parent: { id: string; name: string | null };
+  licences: { model: string; used: number; quota: number | null; use: number | null } | null;
+  ips: { internal: number; external: number } | null;
+  monthlyPrice: Money | null;
+  acv: Money | null;
+  renewsAt: string | null;
+  trialEndsAt: string | null;
+  posture: { score: number; trend: number; history: number[] } | null;
+  lastScanAt: string | null;
+  openPriorityFindings: number | null;
+  contact: { name: string | null; email: string | null };
+  address: { line1: string | null; line2: string | null; postalCode: string | null; city: string | null; state: string | null; country: string };
+  vatId: string | null;
+  mainUser: { name: string; email: string } | null;
+  openFindings: Record<string, number> | null;
+  assets: Record<string, number> | null;
+}
+
+/** What the provider element accepts; its full API is in components/README.md. */
+interface ProviderElement extends HTMLElement {
+  apiBase: string;
+  fetchSession: () => Promise<Session>;
+  theme: string | Record<string, unknown>;
+}
+
+interface RowActionDetail {
+  action: string;
+  customerId: string;
+}
+
+interface ErrorDetail {
+  type: string;
+  message: string;
+}
+
+const PERSONA_KEY = 'northwind-portal.persona';
+const THEME_KEY = 'northwind-portal.theme';
+
+const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const main = byId('content');
+const personaSelect = byId<HTMLSelectElement>('persona');
+const themeSelect = byId<HTMLSelectElement>('theme');
+
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> & { class?: string } = {},
+  ...children: (Node | string | null | undefined | false)[]
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  const { class: className, ...rest } = props;
+  Object.assign(node, rest);
+  if (className) node.className = className;
+  for (const child of children) if (child !== null && child !== undefined && child !== false) node.append(child);
+  return node;
+}
+
+const humanize = (value: string) => value.replace(/_/g, ' ');
+const sentenceCase = (value: string) => value.charAt(0).toUpperCase() + value.slice(1);
+const lang = () => document.documentElement.lang || undefined;
+const formatMoney = (m: Money | null) =>
+  m ? new Intl.NumberFormat(lang(), { style: 'currency', currency: m.currency, maximumFractionDigits: 0 }).format(m.amountMinor / 100) : '—';
+const formatDate = (iso: string | null) => (iso ? new Intl.DateTimeFormat(lang(), { dateStyle: 'medium' }).format(new Date(iso)) : '—');
+
+// --- The portal's own server: who is signed in decides which session it mints. ---------------
+
+class DemoSessionError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? problem.title ?? 'The portal could not start a session.');
+  }
+}
+
+/**
+ * Sessions for the signed-in persona. The provider asks for a fresh one whenever it needs it;
+ * the portal's own pages reuse the last one while it is valid.
+ */
+class Sessions {
+  private current: Session | undefined;
+  private pending: Promise<Session> | undefined;
+
+  constructor(readonly personaId: string) {}
+
+  /** The provider's `fetchSession` callback: always a new session from the portal's server. */
+  readonly fetchSession = (): Promise<Session> => {
+    this.pending ??= (async () => {
+      try {
+        const res = await fetch(`/demo/session?persona=${encodeURIComponent(this.personaId)}`, { cache: 'no-store' });
+        const body = (await res.json()) as Session & Problem;
+        if (!res.ok) throw new DemoSessionError(body);
+        this.current = { token: body.token, expiresAt: body.expiresAt };
+        return this.current;
+      } finally {
+        this.pending = undefined;
+      }
+    })();
+    return this.pending;
+  };
+
+  async token(): Promise<string> {
+    const valid = this.current && Date.parse(this.current.expiresAt) - Date.now() > 60_000;
+    return (valid ? this.current! : await this.fetchSession()).token;
+  }
+
+  /** GET a BFF resource with the session; once more with a new session after a 401. */
+  async get(path: string): Promise<Response> {
+    let res = await fetch(path, { headers: { authorization: `Bearer ${await this.token()}` } });
+    if (res.status === 401) {
+      this.current = undefined;
+      res = await fetch(path, { headers: { authorization: `Bearer ${await this.token()}` } });
+    }
+    return res;
+  }
+}
+
+// --- Toasts --------------------------------------------------------------------------------------
+
+function toast(kind: 'error' | 'info', title: string, message: string) {
+  const close = h('button', { type: 'button', className: 'toast-close', ariaLabel: 'Dismiss', textContent: '×' });
+  const item = h(
+    'div',
+    { class: `toast toast-${kind}`, role: kind === 'error' ? 'alert' : 'status' },
+    h('div', { class: 'toast-body' }, h('strong', { textContent: title }), h('span', { textContent: message })),
+    close,
+  );
+  item.dataset.kind = kind;
+  const remove = () => item.remove();
+  close.addEventListener('click', remove);
+  if (kind === 'info') setTimeout(remove, 6000);
+  byId('toasts').append(item);
+}
+
+const roleNames: Record<string, string> = {
+  msp_admin: 'MSP admin',
+  msp_analyst: 'Analyst',
+  msp_account_manager: 'Account manager',
+  msp_marketing: 'Marketing',
+  customer_admin: 'Customer admin',
+  customer_viewer: 'Customer viewer',
+};
+
+const errorTitles: Record<string, string> = {
+  authentication_error: 'Signed out',
+  session_expired: 'Session expired',
+  rate_limit_error: 'Too many requests',
+  network_error: 'Connection problem',
+  api_error: 'Something went wrong',
+  invalid_request_error: 'Request not accepted',
+};
+
+// --- Personas and themes -------------------------------------------------------------------------
+
+let personas: Persona[] = [];
+let sessions: Sessions | undefined;
+let me: Me | undefined;
+
+function applyTheme(name: string) {
+  document.documentElement.dataset.theme = name;
+  const provider = document.getElementById('provider') as ProviderElement | null;
+  if (provider) provider.theme = name;
+  localStorage.setItem(THEME_KEY, name);
+}
+
+async function signIn(persona: Persona) {
+  localStorage.setItem(PERSONA_KEY, persona.id);
+  document.documentElement.dataset.portal = persona.msp;
+  byId('brand').textContent = persona.portal;
+  document.title = `${persona.portal} — client portal (Portico demo)`;
+  main.dataset.state = 'loading';
+  byId('who').textContent = 'Signing in…';
+  byId('selection').hidden = true;
+  me = undefined;
+
+  // A new persona is a new sign-in: a fresh provider and table, so nothing of the previous
+  // user survives. The portal's views live inside the provider so they share its theme.
+  sessions = new Sessions(persona.id);
+  const fresh = document.createElement('msp-provider') as ProviderElement;
+  fresh.id = 'provider';
+  fresh.apiBase = location.origin;
+  fresh.theme = themeSelect.value;
+  fresh.fetchSession = sessions.fetchSession;
+  const table = document.createElement('msp-fleet-table');
+  table.id = 'fleet';
+  byId('fleet-slot').replaceChildren(table);
+  fresh.append(byId('widgets'));
+  byId('widget-slot').replaceChildren(fresh);
+
+  const current = sessions;
+  try {
+    const res = await current.get('/v1/me');
+    const body = (await res.json()) as Me & Problem;
+    if (!res.ok) throw new DemoSessionError(body);
+    if (current !== sessions) return;
+    me = body;
+    // A customer's own users see their organisation, not a portfolio.
+    const customerUser = me.role.startsWith('customer_');
+    byId('customers-title').textContent = customerUser ? 'Your organisation' : 'Customers';
+    byId('customers-lede').textContent = customerUser
+      ? `Your subscription and security posture, managed by ${persona.portal}.`
+      : 'Every customer in your portfolio, with its subscription and security posture.';
+    byId('who').replaceChildren(
+      h('span', { class: 'who-name', textContent: me.user.name }),
+      ` · ${roleNames[me.role] ?? humanize(me.role)} · `,
+      h('span', { class: 'who-org', id: 'org', textContent: me.org.name }),
+    );
+    await route();
+  } catch (error) {
+    if (current !== sessions) return;
+    byId('who').replaceChildren(h('span', { class: 'error', textContent: (error as Error).message }));
+    main.dataset.state = 'error';
+  }
+}
+
+// --- Routes --------------------------------------------------------------------------------------
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const placeholders: Record<string, [string, string]> = {
+  reports: ['Reports', 'Branded executive reports for each customer will appear here.'],
+  scans: ['Scans', 'Scan schedules across your customers will appear here.'],
+  settings: ['Settings', 'Team, branding and billing settings of your portal will appear here.'],
+};
+
+function showView(name: 'customers' | 'customer' | 'placeholder') {
+  for (const view of Array.from(document.querySelectorAll<HTMLElement>('section.view'))) view.hidden = view.dataset.view !== name;
+  main.dataset.page = name;
+}
+
+function markNav(section: string) {
+  for (const link of Array.from(document.querySelectorAll<HTMLAnchorElement>('[data-nav]'))) {
+    if (link.dataset.nav === section) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+}
+
+async function route() {
+  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const section = parts[0] ?? 'customers';
+  markNav(section);
+  if (!me) return; // signIn calls route() once the session is ready
+  if (section === 'customers' && parts[1]) {
+    showView('customer');
+    await showCustomer(parts[1]);
+  } else if (section in placeholders) {
+    const [title, text] = placeholders[section]!;
+    byId('placeholder-title').textContent = title;
+    byId('placeholder-text').textContent = text;
+    showView('placeholder');
+    main.dataset.state = 'ready';
+  } else {
+    showView('customers');
+    main.dataset.state = 'ready';
+  }
+}
+
+function notFound(id: string) {
+  return h(
+    'div',
+    { class: 'panel empty', id: 'customer-not-found', role: 'status' },
+    h('h1', { textContent: 'Customer not found' }),
+    h('p', {
+      textContent: `There is no customer with the id “${id}” in your portfolio, or it is not shared with you.`,
+    }),
+    h('p', {}, h('a', { href: '#/customers', className: 'button', textContent: 'Back to all customers' })),
+  );
+}
+
+function fact(label: string, value: string | Node) {
+  return [h('dt', { textContent: label }), h('dd', {}, value)];
+}
+
+function customerView(c: Customer) {
+  const status = h('span', { class: `badge status-${c.status}`, textContent: sentenceCase(humanize(c.status)) });
+  const lost = c.status === 'connection_lost';
+  const address = [c.address.line1, c.address.line2, [c.address.postalCode, c.address.city].filter(Boolean).join(' '), c.address.state, c.address.country]
+    .filter(Boolean)
+    .join(', ');
+  const licences = c.licences
+    ? c.licences.quota
+      ? `${c.licences.used} of ${c.licences.quota} (${humanize(c.licences.model)})`
+      : `${c.licences.used} used (${humanize(c.licences.model)})`
+    : '—';
+  const trend = c.posture ? (c.posture.trend > 0 ? ` ▲ ${c.posture.trend}` : c.posture.trend < 0 ? ` ▼ ${-c.posture.trend}` : ' (no change)') : '';
+  const counts = (record: Record<string, number> | null) =>
+    record
+      ? h(
+          'ul',
+          { class: 'counts' },
+          ...Object.entries(record).map(([k, n]) => h('li', {}, h('b', { textContent: String(n) }), ` ${humanize(k)}`)),
+        )
+      : h('p', { class: 'muted', textContent: 'Not available: the customer has not shared its data with you.' });
+
+  return h(
+    'article',
+    { class: 'customer', id: 'customer-detail' },
+    h('div', { class: 'customer-head' }, h('h1', { textContent: c.name }), status),
+    h('p', { class: 'lede', textContent: `${sentenceCase(humanize(c.kind))} in ${c.country}${c.parent.name ? ` · managed by ${c.parent.name}` : ''}` }),
+    lost
+      ? h('p', { class: 'panel warning', textContent: 'This customer has revoked your access. Its security data is hidden until it reconnects.' })
+      : null,
+    h(
+      'div',
+      { class: 'cards' },
+      h(
+        'section',
+        { class: 'panel' },
+        h('h2', { textContent: 'Subscription' }),
+        h(
+          'dl',
+          {},
+          ...fact('Plan', c.plan ? sentenceCase(humanize(c.plan)) : '—'),
+          ...fact('Licences', licences),
+          ...fact('Monthly price', formatMoney(c.monthlyPrice)),
+          ...fact('Annual value', formatMoney(c.acv)),
+          ...fact('Renews', formatDate(c.renewsAt)),
+          ...fact('Service mode', sentenceCase(humanize(c.serviceMode))),
+          ...fact('Payment', sentenceCase(humanize(c.paymentMethod))),
+        ),
+      ),
+      h(
+        'section',
+        { class: 'panel' },
+        h('h2', { textContent: 'Security' }),
+        h(
+          'dl',
+          {},
+          ...fact('Posture score', c.posture ? `${c.posture.score}${trend}` : '—'),
+          ...fact('Last scan', formatDate(c.lastScanAt)),
+          ...fact('Priority findings', c.openPriorityFindings == null ? '—' : String(c.openPriorityFindings)),
+        ),
+        h('h3', { textContent: 'Open findings' }),
+        counts(c.openFindings),
+        h('h3', { textContent: 'Assets' }),
+        counts(c.assets),
+      ),
+      h(
+        'section',
+        { class: 'panel' },
+        h('h2', { textContent: 'Contact' }),
+        h(
+          'dl',
+          {},
+          ...fact('Contact', [c.contact.name, c.contact.email].filter(Boolean).join(' · ') || '—'),
+          ...fact('Main user', c.mainUser ? `${c.mainUser.name} · ${c.mainUser.email}` : '—'),
+          ...fact('Address', address || '—'),
+          ...fact('VAT ID', c.vatId ?? '—'),
+          ...fact('Customer access', sentenceCase(humanize(c.accessDelegation))),
+          ...fact('Tags', c.tags.length ? c.tags.join(', ') : '—'),
+        ),
+      ),
+    ),
+  );
+}
+
+async function showCustomer(id: string) {
+  const target = byId('customer');
+  const current = sessions;
+  main.dataset.state = 'loading';
+  target.replaceChildren(h('p', { class: 'muted', textContent: 'Loading customer…' }));
+  if (!UUID_RE.test(id)) {
+    target.replaceChildren(notFound(id));
+    main.dataset.state = 'ready';
+    return;
+  }
+  try {
+    const res = await current!.get(`/v1/customers/${encodeURIComponent(id)}`);
+    const body = (await res.json()) as Customer & Problem;
+    if (current !== sessions) return;
+    if (res.status === 404) target.replaceChildren(notFound(id));
+    else if (res.status === 403) {
+      target.replaceChildren(
+        h('div', { class: 'panel empty', role: 'status' }, h('h1', { textContent: 'No access' }), h('p', { textContent: body.detail ?? '' })),
+      );
+    } else if (!res.ok) throw new DemoSessionError(body);
+    else {
+      target.replaceChildren(customerView(body));
+      document.title = `${body.name} — ${byId('brand').textContent}`;
+    }
+    main.dataset.state = 'ready';
+  } catch (error) {
+    if (current !== sessions) return;
+    target.replaceChildren(h('p', { class: 'panel error', textContent: (error as Error).message }));
+    main.dataset.state = 'error';
+  }
+}
+
+// --- Widget events -------------------------------------------------------------------------------
+
+document.addEventListener('msp-row-action', (event) => {
+  const { action, customerId } = (event as CustomEvent<RowActionDetail>).detail;
+  if (action === 'open-customer') location.hash = `#/customers/${encodeURIComponent(customerId)}`;
+  else if (action === 'see-reports' || action === 'open-reports') location.hash = `#/reports`;
+  else toast('info', humanize(action), `The portal would now handle “${humanize(action)}” for this customer.`);
+});
+
+document.addEventListener('msp-selection-change', (event) => {
+  const count = (event as CustomEvent<{ selectedIds: string[] }>).detail.selectedIds.length;
+  const selection = byId('selection');
+  selection.hidden = count === 0;
+  selection.textContent = count === 1 ? '1 customer selected' : `${count} customers selected`;
+});
+
+document.addEventListener('msp-error', (event) => {
+  const { type, message } = (event as CustomEvent<ErrorDetail>).detail;
+  toast('error', errorTitles[type] ?? 'Error', message);
+});
+
+// --- Start ---------------------------------------------------------------------------------------
+
+async function start() {
+  const presets: readonly string[] = presetNames;
+  themeSelect.replaceChildren(...presets.map((name) => h('option', { value: name, textContent: sentenceCase(name.replace(/-/g, ' ')) })));
+  const savedTheme = localStorage.getItem(THEME_KEY);
+  themeSelect.value = savedTheme && presets.includes(savedTheme) ? savedTheme : presets[0]!;
+  applyTheme(themeSelect.value);
+  themeSelect.addEventListener('change', () => applyTheme(themeSelect.value));
+
+  try {
+    const res = await fetch('/demo/personas');
+    personas = (await res.json()) as Persona[];
+  } catch {
+    byId('who').replaceChildren(h('span', { class: 'error', textContent: 'The portal server is not answering.' }));
+    main.dataset.state = 'error';
+    return;
+  }
+  personaSelect.replaceChildren(...personas.map((p) => h('option', { value: p.id, textContent: p.label })));
+  const saved = personas.find((p) => p.id === localStorage.getItem(PERSONA_KEY)) ?? personas[0];
+  if (!saved) {
+    byId('who').replaceChildren(h('span', { class: 'error', textContent: 'No demo personas: seed the database and restart.' }));
+    main.dataset.state = 'error';
+    return;
+  }
+  personaSelect.value = saved.id;
+  personaSelect.addEventListener('change', () => {
+    const persona = personas.find((p) => p.id === personaSelect.value);
+    if (!persona) return;
+    // Signing in as someone else starts at the portal's home page, as a real portal would.
+    if (location.hash && location.hash !== '#/customers') history.replaceState(null, '', '#/customers');
+    void signIn(persona);
+  });
+  window.addEventListener('hashchange', () => void route());
+  await signIn(saved);
+}
+
+void start();

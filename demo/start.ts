@@ -40,13 +40,7 @@ const strictPortalCsp = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/**
- * Served for now: the fleet table still writes a few `style` attributes on first render (Lit's
- * styleMap), which the strict policy blocks (its row menu would open in the wrong place).
- * Style attributes only, never <style> elements or scripts. test/e2e/demo.test.ts checks the
- * strict policy and reports when this line can go.
- */
-const portalCsp = `${strictPortalCsp}; style-src-attr 'unsafe-inline'`;
+const portalCsp = strictPortalCsp;
 
 function listFiles(entry: string): string[] {
   const full = path.join(root, entry);

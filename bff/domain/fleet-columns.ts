@@ -17,8 +17,12 @@ export const fleetColumnIds: readonly [FleetColumnId, ...FleetColumnId[]] = [
   ...fleetColumnGroups.security,
 ];
 
-/** What a user who never chose sees: everything but the parent and the average IP price. */
+/**
+ * What a user who never chose sees: the columns that fit a laptop screen. Tags, service mode,
+ * payment method, parent and average IP price are one click away in the column chooser.
+ */
+const optionalColumns: readonly FleetColumnId[] = ['tags', 'parent', 'serviceMode', 'paymentMethod', 'averageIpPrice'];
 export const defaultFleetColumns: { visible: FleetColumnId[]; order: FleetColumnId[] } = {
-  visible: fleetColumnIds.filter((id) => id !== 'parent' && id !== 'averageIpPrice'),
+  visible: fleetColumnIds.filter((id) => !optionalColumns.includes(id)),
   order: [...fleetColumnIds],
 };

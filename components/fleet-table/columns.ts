@@ -1,4 +1,5 @@
 import type { FleetColumnId, FleetRowJson, FleetSortKey } from '../core/api-types.js';
+import { defaultFleetColumns } from '../../bff/domain/fleet-columns.js';
 
 export type ColumnGroup = 'customer' | 'commercial' | 'security';
 
@@ -42,7 +43,8 @@ export const fleetColumns: readonly FleetColumn[] = [
 ];
 
 /** Shown until the saved choice (or the BFF's default) arrives; the same as the BFF's default. */
-export const defaultVisibleColumns: readonly FleetColumnId[] = fleetColumns.map((c) => c.id).filter((id) => id !== 'parent' && id !== 'averageIpPrice');
+/** The BFF's default, so a table shows the same columns before and after the saved choice arrives. */
+export const defaultVisibleColumns: readonly FleetColumnId[] = defaultFleetColumns.visible;
 
 /** Filter choices; `satisfies` ties each list to the BFF's enum so a new value fails to compile until listed. */
 export const statusOptions = ['active', 'invited', 'locked', 'cancelled', 'deleting', 'connection_lost'] as const satisfies readonly FleetRowJson['status'][];

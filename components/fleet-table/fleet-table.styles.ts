@@ -129,6 +129,7 @@ const own = css`
 
   /* Grid */
   .grid {
+    position: relative; /* keeps visually hidden text inside the scroll box */
     border: 1px solid var(--msp-color-border);
     border-radius: var(--msp-radius);
     overflow-x: auto;
@@ -194,6 +195,10 @@ const own = css`
     block-size: var(--msp-fleet-table-height, 28rem);
     overflow-y: auto;
     position: relative;
+  }
+  .body.fit {
+    block-size: auto;
+    max-block-size: var(--msp-fleet-table-height, 28rem);
   }
   .body .row:hover {
     background: var(--msp-color-surface);

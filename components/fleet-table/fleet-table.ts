@@ -4,7 +4,7 @@ import { virtualize, virtualizerRef } from '@lit-labs/virtualizer/virtualize.js'
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { styleProps } from '../core/style-props.js';
 import { preferenceValue, type ApiClient, type FleetListParams } from '../core/api-client.js';
 import type { ExportFormat, FleetColumnId, FleetRowJson, FleetSortKey, FleetSummary } from '../core/api-types.js';
 import { MspElement } from '../core/base-element.js';
@@ -43,6 +43,9 @@ export interface FleetRowAction {
   action: string;
   label: string;
 }
+
+/** A list this short and complete is shown at its own height instead of a fixed scroll box. */
+const FIT_ROWS = 8;
 
 /** Below this width only the compact columns stay. */
 const COMPACT_WIDTH = 640;
@@ -688,7 +691,7 @@ export class MspFleetTable extends MspElement {
         ${groups.map((g) => {
           const style = { gridColumn: `${start} / span ${g.span}` };
           start += g.span;
-          return html`<div role="columnheader" part="group-header" class="band band-${g.group}" aria-colspan=${g.span} style=${styleMap(style)}>${groupLabels[g.group]}</div>`;
+          return html`<div role="columnheader" part="group-header" class="band band-${g.group}" aria-colspan=${g.span} ${styleProps(style)}>${groupLabels[g.group]}</div>`;
         })}
       </div>
       <div role="row" class="row cols" aria-rowindex="2">
@@ -790,7 +793,7 @@ export class MspFleetTable extends MspElement {
       data-level=${level}
     >
       <span class="meter-text">${text}</span>
-      <div class="meter-track"><div class="meter-fill" style=${styleMap({ inlineSize: `${Math.min(100, Math.round(use * 100))}%` })}></div></div>
+      <div class="meter-track"><div class="meter-fill" ${styleProps({ inlineSize: `${Math.min(100, Math.round(use * 100))}%` })}></div></div>
     </div>`;
   }
 
@@ -870,7 +873,7 @@ export class MspFleetTable extends MspElement {
     const ready = this.phase === 'ready' && this.rowsState.length > 0;
     const rowCount = this.nextCursor ? -1 : this.rowsState.length + HEADER_ROWS;
     return html`${this.renderTotals()} ${this.renderToolbar()}
-      <div class="grid" part="grid" style=${styleMap({ '--_columns': tracks, '--_min-width': `${this.compact ? 0 : minWidth}px` })}>
+      <div class="grid" part="grid" ${styleProps({ '--_columns': tracks, '--_min-width': `${this.compact ? 0 : minWidth}px` })}>
         <div
           class="inner"
           role="grid"
@@ -884,7 +887,7 @@ export class MspFleetTable extends MspElement {
         >
           ${this.renderHeader(columns)}
           ${ready
-            ? html`<div role="rowgroup" class="body" @rangeChanged=${this.onRangeChanged}>${this.renderBody(columns)}</div>`
+            ? html`<div role="rowgroup" class="body ${!this.nextCursor && this.rowsState.length <= FIT_ROWS ? 'fit' : ''}" @rangeChanged=${this.onRangeChanged}>${this.renderBody(columns)}</div>`
             : html`<div role="rowgroup" class="body-state"><div role="row" class="row"><div role="gridcell" class="full">${this.renderBody(columns)}</div></div></div>`}
         </div>
       </div>
@@ -895,7 +898,7 @@ export class MspFleetTable extends MspElement {
             part="actions-menu"
             role="menu"
             aria-label=${`Actions for ${this.menu.name}`}
-            style=${styleMap({ left: `${this.menu.x}px`, top: `${this.menu.y}px` })}
+            ${styleProps({ left: `${this.menu.x}px`, top: `${this.menu.y}px` })}
             @keydown=${this.onMenuKeydown}
           >
             ${this.rowActions.map(

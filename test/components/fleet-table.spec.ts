@@ -211,11 +211,15 @@ describe('<msp-fleet-table>', () => {
       assert.equal(table.rows.length, 50);
       assert.ok(rowsRendered(root) < 50, `virtualised: ${rowsRendered(root)} of 50 rows in the DOM`);
       const body = root.querySelector<HTMLElement>('.body')!;
-      body.scrollTop = body.scrollHeight;
-      await until(() => table.rows.length === 100, 'the second page');
-      assert.equal(lastFleetParams().get('cursor'), '50');
-      body.scrollTop = body.scrollHeight;
-      await until(() => table.rows.length === 120, 'the last page');
+      // Keep scrolling to the bottom, as a user would: the virtualizer grows the scroll height
+      // only after it has measured the rows it just rendered.
+      const scrollUntil = (rows: number) => () => {
+        body.scrollTop = body.scrollHeight;
+        return table.rows.length === rows;
+      };
+      await until(scrollUntil(100), 'the second page');
+      assert.equal(fleetRequests()[1] && new URL(fleetRequests()[1]!.url).searchParams.get('cursor'), '50');
+      await until(scrollUntil(120), 'the last page');
       await sleep(200);
       assert.equal(fleetRequests().length, 3, 'no request past the last page');
     });

@@ -15,6 +15,8 @@ export interface FleetColumn {
   sort?: FleetSortKey;
   /** Kept below 640 px width. */
   compact?: boolean;
+  /** The grid track below 640 px, when it should not share the width (e.g. a status dot). */
+  compactTrack?: string;
   /** `false` for columns the chooser cannot hide. */
   hideable: boolean;
 }
@@ -27,7 +29,7 @@ export const groupLabels: Record<ColumnGroup, string> = {
 
 export const fleetColumns: readonly FleetColumn[] = [
   { id: 'name', label: 'Name', group: 'customer', min: 170, grow: 2, sort: 'name', compact: true, hideable: false },
-  { id: 'status', label: 'Status', group: 'customer', min: 130, grow: 1, sort: 'status', compact: true, hideable: true },
+  { id: 'status', label: 'Status', group: 'customer', min: 130, grow: 1, sort: 'status', compact: true, compactTrack: '2.25rem', hideable: true },
   { id: 'tags', label: 'Tags', group: 'customer', min: 110, grow: 1, hideable: true },
   { id: 'parent', label: 'Partner', group: 'customer', min: 130, grow: 1, hideable: true },
   { id: 'plan', label: 'Plan', group: 'commercial', min: 90, grow: 0, hideable: true },
@@ -36,10 +38,10 @@ export const fleetColumns: readonly FleetColumn[] = [
   { id: 'licences', label: 'Licences', group: 'commercial', min: 120, grow: 1, sort: 'licenceUse', hideable: true },
   { id: 'acv', label: 'ACV', group: 'commercial', min: 80, grow: 0, hideable: true },
   { id: 'averageIpPrice', label: 'Avg. IP price', group: 'commercial', min: 100, grow: 0, hideable: true },
-  { id: 'renewsAt', label: 'Renews', group: 'commercial', min: 100, grow: 0, hideable: true },
+  { id: 'renewsAt', label: 'Renews', group: 'commercial', min: 120, grow: 0, hideable: true },
   { id: 'posture', label: 'Posture', group: 'security', min: 160, grow: 1, sort: 'postureScore', compact: true, hideable: true },
-  { id: 'lastScan', label: 'Last scan', group: 'security', min: 100, grow: 0, sort: 'lastScan', hideable: true },
-  { id: 'openFindings', label: 'Priority findings', group: 'security', min: 130, grow: 0, hideable: true },
+  { id: 'lastScan', label: 'Last scan', group: 'security', min: 112, grow: 0, sort: 'lastScan', hideable: true },
+  { id: 'openFindings', label: 'Priority findings', group: 'security', min: 140, grow: 0, hideable: true },
 ];
 
 /** Shown until the saved choice (or the BFF's default) arrives; the same as the BFF's default. */

@@ -721,7 +721,9 @@ export class MspFleetTable extends MspElement {
             tabindex=${this.tabindex(0, i + 1)}
             @click=${() => this.sortBy(c)}
           >
-            ${c.label}${sorted ? html`<span class="sort-indicator" aria-hidden="true">${this.order === 'asc' ? '▲' : '▼'}</span>` : nothing}
+            ${this.compact && c.compactTrack ? html`<span class="visually-hidden">${c.label}</span>` : c.label}${sorted
+              ? html`<span class="sort-indicator" aria-hidden="true">${this.order === 'asc' ? '▲' : '▼'}</span>`
+              : nothing}
           </div>`;
         })}
         <div role="columnheader" part="column-header" aria-colindex=${columns.length + 2} data-r="0" data-c=${columns.length + 1} tabindex=${this.tabindex(0, columns.length + 1)}>
@@ -744,7 +746,12 @@ export class MspFleetTable extends MspElement {
       case 'averageIpPrice':
         return formatMoney(row.averageIpPrice, loc);
       case 'status':
-        return html`<span class="status" part="status" data-status=${row.status}>${optionLabels[row.status] ?? row.status}</span>`;
+        // Narrow: the coloured dot alone, its label kept for assistive technology and as a tooltip.
+        return this.compact
+          ? html`<span class="status" part="status" data-status=${row.status} title=${optionLabels[row.status] ?? row.status}
+              ><span class="visually-hidden">${optionLabels[row.status] ?? row.status}</span></span
+            >`
+          : html`<span class="status" part="status" data-status=${row.status}>${optionLabels[row.status] ?? row.status}</span>`;
       case 'tags':
         return row.tags.length ? html`${row.tags.map((t) => html`<span class="tag">${t}</span>`)}` : html`<span class="muted">—</span>`;
       case 'plan':
@@ -868,7 +875,11 @@ export class MspFleetTable extends MspElement {
   protected override render(): TemplateResult {
     const columns = this.columns;
     // Narrow hosts get shrinkable tracks so the table fits 360 px without sideways scrolling.
-    const tracks = ['2.5rem', ...columns.map((c) => `minmax(${this.compact ? 0 : c.min}px, ${c.grow || 0.0001}fr)`), '2.75rem'].join(' ');
+    const tracks = [
+      '2.5rem',
+      ...columns.map((c) => (this.compact && c.compactTrack ? c.compactTrack : `minmax(${this.compact ? 0 : c.min}px, ${c.grow || 0.0001}fr)`)),
+      '2.75rem',
+    ].join(' ');
     const minWidth = columns.reduce((sum, c) => sum + c.min, 0) + 84;
     const ready = this.phase === 'ready' && this.rowsState.length > 0;
     const rowCount = this.nextCursor ? -1 : this.rowsState.length + HEADER_ROWS;

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +22,7 @@ import { withScope, type Principal } from '../../bff/db/scope.js';
 import { seeded } from '../../bff/db/seed.js';
 import { prepareBenchDatabase } from './bench-db.js';
 import { ms, stats, timeConcurrent, timeSequential, type Stats } from './stats.js';
+import { cpuModel, loadAverage, n, positiveInt, writeGeneratedSection } from './report.js';
 
 /**
  * `npm run bench`: the fleet API on real PostgreSQL with 1 000 customers and about a million
@@ -62,15 +62,6 @@ const { values: args } = parseArgs({
 
 const log = (line: string) => console.log(line);
 
-function positiveInt(name: string, value: string | undefined): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`--${name} must be a positive integer\n\n${usage}`);
-    process.exit(2);
-  }
-  return n;
-}
-
 // ---------------------------------------------------------------------------------------
 // Machine
 
@@ -85,17 +76,6 @@ interface Machine {
   loadBefore: string;
   loadAfter?: string;
 }
-
-function cpuModel(): string {
-  try {
-    const info = fs.readFileSync('/proc/cpuinfo', 'utf8');
-    return info.match(/^model name\s*:\s*(.+)$/m)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
-  } catch {
-    return os.cpus()[0]?.model ?? 'unknown';
-  }
-}
-
-const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' / ');
 
 // ---------------------------------------------------------------------------------------
 // SQL helpers
@@ -269,11 +249,11 @@ async function main() {
     );
     process.exit(2);
   }
-  const customers = positiveInt('customers', args.customers);
-  const findingsPerCustomer = positiveInt('findings-per-customer', args['findings-per-customer']);
-  const duration = positiveInt('duration', args.duration);
-  const connections = positiveInt('connections', args.connections);
-  const iterations = positiveInt('iterations', args.iterations);
+  const customers = positiveInt('customers', args.customers, usage);
+  const findingsPerCustomer = positiveInt('findings-per-customer', args['findings-per-customer'], usage);
+  const duration = positiveInt('duration', args.duration, usage);
+  const connections = positiveInt('connections', args.connections, usage);
+  const iterations = positiveInt('iterations', args.iterations, usage);
   const started = Date.now();
 
   const machine: Machine = {
@@ -552,7 +532,6 @@ type Results = {
 
 const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
-const n = (v: number) => v.toLocaleString('en-US');
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '–');
 
 function renderResults(r: Results): string {
@@ -668,12 +647,7 @@ ${END}
 `;
 
 function writeDoc(results: string): void {
-  const file = path.join(root, 'docs', 'benchmarks.md');
-  let doc = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : TEMPLATE;
-  if (!doc.includes(START) || !doc.includes(END)) doc = `${doc.trimEnd()}\n\n${START}\n${END}\n`;
-  const before = doc.slice(0, doc.indexOf(START) + START.length);
-  const after = doc.slice(doc.indexOf(END));
-  fs.writeFileSync(file, `${before}\n${results}\n${after}`);
+  writeGeneratedSection(path.join(root, 'docs', 'benchmarks.md'), START, END, results, { empty: TEMPLATE });
 }
 
 main().catch((error: unknown) => {

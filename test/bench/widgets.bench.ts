@@ -10,6 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { queryRows } from '../../bff/db/client.js';
 import { prepareBenchDatabase } from './bench-db.js';
 import { ms, stats, type Stats } from './stats.js';
+import { cpuModel, loadAverage, n, positiveInt, writeGeneratedSection } from './report.js';
 
 /**
  * `npm run bench:widgets`: <msp-fleet-table> in headless Chromium against the demo server
@@ -46,15 +47,6 @@ const { values: args } = parseArgs({
 
 const log = (line: string) => console.log(line);
 
-function positiveInt(name: string, value: string | undefined): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`--${name} must be a positive integer\n\n${usage}`);
-    process.exit(2);
-  }
-  return n;
-}
-
 const GOALS = { firstRows: 300, sort: 150, filter: 150, longTask: 50 };
 
 // ---------------------------------------------------------------------------------------
@@ -71,17 +63,6 @@ interface Machine {
   loadBefore: string;
   loadAfter?: string;
 }
-
-function cpuModel(): string {
-  try {
-    const info = fs.readFileSync('/proc/cpuinfo', 'utf8');
-    return info.match(/^model name\s*:\s*(.+)$/m)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
-  } catch {
-    return os.cpus()[0]?.model ?? 'unknown';
-  }
-}
-
-const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' / ');
 
 // ---------------------------------------------------------------------------------------
 // The demo server
@@ -356,9 +337,9 @@ async function main() {
     );
     process.exit(2);
   }
-  const customers = positiveInt('customers', args.customers);
-  const repetitions = positiveInt('repetitions', args.repetitions);
-  const scrollSeconds = positiveInt('scroll-seconds', args['scroll-seconds']);
+  const customers = positiveInt('customers', args.customers, usage);
+  const repetitions = positiveInt('repetitions', args.repetitions, usage);
+  const scrollSeconds = positiveInt('scroll-seconds', args['scroll-seconds'], usage);
   const started = Date.now();
 
   const machine: Machine = {
@@ -504,7 +485,6 @@ async function main() {
 
 const START = '<!-- bench:widgets:start -->';
 const END = '<!-- bench:widgets:end -->';
-const n = (v: number) => v.toLocaleString('en-US');
 
 function goalCell(value: number, goal: number): string {
   if (!Number.isFinite(value)) return '–';
@@ -625,12 +605,7 @@ const SECTION = `## Fleet table in the browser
 Generated section: \`npm run bench:widgets\` rewrites what lies between the markers below.`;
 
 function writeDoc(results: string): void {
-  const file = path.join(root, 'docs', 'benchmarks.md');
-  let doc = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
-  if (!doc.includes(START) || !doc.includes(END)) doc = `${doc.trimEnd()}\n\n${SECTION}\n\n${START}\n${END}\n`;
-  const before = doc.slice(0, doc.indexOf(START) + START.length);
-  const after = doc.slice(doc.indexOf(END));
-  fs.writeFileSync(file, `${before}\n${results}\n${after}`);
+  writeGeneratedSection(path.join(root, 'docs', 'benchmarks.md'), START, END, results, { empty: '# Benchmarks\n', preamble: SECTION });
 }
 
 main().catch((error: unknown) => {

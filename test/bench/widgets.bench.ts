@@ -1,16 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { queryRows } from '../../bff/db/client.js';
 import { prepareBenchDatabase } from './bench-db.js';
 import { ms, stats, type Stats } from './stats.js';
 import { cpuModel, loadAverage, n, positiveInt, writeGeneratedSection } from './report.js';
+import { launchChromium, startDemo, stopDemo } from '../helpers/demo-server.js';
 
 /**
  * `npm run bench:widgets`: <msp-fleet-table> in headless Chromium against the demo server
@@ -22,7 +22,6 @@ import { cpuModel, loadAverage, n, positiveInt, writeGeneratedSection } from './
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
 
 const usage = `Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:widgets -- [options]
 
@@ -66,61 +65,6 @@ interface Machine {
 
 // ---------------------------------------------------------------------------------------
 // The demo server
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function startDemo(databaseUrl: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawn(tsx, ['demo/start.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      PORTICO_DATA_DIR: dataDir,
-      // Paging through ~7 000 rows plus repeated sign-ins is a few hundred requests a minute.
-      PORTICO_RATE_LIMIT: '100000000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the demo server did not come up within 180 s:\n${output}`)), 180_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = output.match(/open (http:\/\/localhost:\d+\/)/);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the demo server exited with ${code}:\n${output}`));
-    });
-  });
-  return { child, url };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 // ---------------------------------------------------------------------------------------
 // In the page. Plain JavaScript strings: the page gets exactly this code, untouched by the
@@ -368,14 +312,15 @@ async function main() {
   let browser: Browser | undefined;
   try {
     log('Starting the demo server (demo/start.ts)…');
-    demo = await startDemo(bench.url, dataDir);
-    const url = demo.url.replace('localhost', '127.0.0.1');
-    browser = await chromium.launch({
-      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        // Only 127.0.0.1 / localhost: every other host name fails to resolve (no request interception, which would add to the timings).
-        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1'],
+    demo = await startDemo({
+      DATABASE_URL: bench.url,
+      PORTICO_DATA_DIR: dataDir,
+      // Paging through ~8 500 rows plus repeated sign-ins is a few hundred requests a minute.
+      PORTICO_RATE_LIMIT: '100000000',
     });
+    const url = demo.url.replace('localhost', '127.0.0.1');
+    // Only 127.0.0.1 / localhost: every other host name fails to resolve (no request interception, which would add to the timings).
+    browser = await launchChromium(['--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1']);
     machine.browser = `Chromium ${browser.version()} (headless)`;
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.addInitScript({ content: INIT_SCRIPT });
@@ -475,7 +420,7 @@ async function main() {
     }
   } finally {
     await browser?.close();
-    if (demo) await stopChild(demo.child);
+    if (demo) await stopDemo(demo.child);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

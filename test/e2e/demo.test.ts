@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, root, startDemo, stopDemo, tsx } from '../helpers/demo-server.js';
 
 /**
  * Drives `npm start` (the demo portal on embedded PGlite) in real Chromium: each persona's
@@ -14,20 +14,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
  * the persona may not see shows "not found".
  */
 
-const root = path.resolve(import.meta.dirname, '../..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
 const shots = path.join(root, 'test-results');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 function cli(dataDir: string, ...args: string[]) {
   return spawnSync(tsx, ['bff/cli.ts', ...args], {
@@ -61,32 +48,9 @@ describe('the demo portal (npm start on PGlite)', () => {
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-e2e-'));
     fs.mkdirSync(shots, { recursive: true });
-    const port = await freePort();
-    server = spawn(tsx, ['demo/start.ts'], {
-      cwd: root,
-      // Enough customers that the MSP admin's list spans two pages of the fleet API.
-      env: { ...process.env, DATABASE_URL: '', PORT: String(port), PORTICO_DATA_DIR: dataDir, PORTICO_SEED_CUSTOMERS: '80' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output}`)), 180_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = output.match(/open (http:\/\/localhost:\d+\/)/);
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      };
-      server.stdout!.on('data', onData);
-      server.stderr!.on('data', onData);
-      server.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
-    });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    // Enough customers that the MSP admin's list spans two pages of the fleet API.
+    ({ child: server, url } = await startDemo({ DATABASE_URL: '', PORTICO_DATA_DIR: dataDir, PORTICO_SEED_CUSTOMERS: '80' }));
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     // Records what the page's Content-Security-Policy blocked.
     await context.addInitScript(() => {
@@ -102,11 +66,7 @@ describe('the demo portal (npm start on PGlite)', () => {
 
   after(async () => {
     await browser?.close();
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server.once('exit', resolve));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    if (server) await stopDemo(server);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -397,9 +357,7 @@ describe('the demo portal (npm start on PGlite)', () => {
   });
 
   test('after the demo stops, the CLI lists the seeded orgs', async () => {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
+    await stopDemo(server);
     const result = cli(dataDir, 'orgs', '--json');
     assert.equal(result.status, 0, result.stderr);
     const orgs = JSON.parse(result.stdout) as { slug: string; kind: string; parentId: string | null }[];

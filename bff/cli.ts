@@ -8,6 +8,7 @@ import { openDatabase, type Database } from './db/client.js';
 import { DataDirInUseError } from './db/lock.js';
 import { apiKeys, orgs } from './db/schema.js';
 import { seed } from './db/seed.js';
+import { isUuid } from './domain/ids.js';
 
 const usage = `Usage: npm run cli -- <command> [options]
 
@@ -28,7 +29,7 @@ class UsageError extends Error {}
 
 async function resolveOrg(db: Database, ref: string | undefined): Promise<{ id: string; slug: string }> {
   if (!ref) throw new UsageError('--org is required (an org id or slug; see `npm run cli -- orgs`)');
-  const byId = /^[0-9a-f-]{36}$/i.test(ref);
+  const byId = isUuid(ref);
   const [org] = await db
     .select({ id: orgs.id, slug: orgs.slug })
     .from(orgs)

@@ -3,6 +3,7 @@ import '../components/core/provider.define.js';
 import '../components/fleet-table/define.js';
 import { presetNames } from '../themes/loader.js';
 import './demo.css';
+import { isUuid } from '../bff/domain/ids.js';
 
 /**
  * The demo MSP portal. Everything here is what an MSP writes in its own portal: a session
@@ -267,7 +268,6 @@ async function signIn(persona: Persona) {
 
 // --- Routes --------------------------------------------------------------------------------------
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const placeholders: Record<string, [string, string]> = {
   reports: ['Reports', 'Branded executive reports for each customer will appear here.'],
@@ -411,7 +411,7 @@ async function showCustomer(id: string) {
   const current = sessions;
   main.dataset.state = 'loading';
   target.replaceChildren(h('p', { class: 'muted', textContent: 'Loading customer…' }));
-  if (!UUID_RE.test(id)) {
+  if (!isUuid(id)) {
     target.replaceChildren(notFound(id));
     main.dataset.state = 'ready';
     return;

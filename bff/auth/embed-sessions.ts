@@ -6,6 +6,7 @@ import type { ApiKeyPrincipal, Deps } from '../http/env.js';
 import { HttpProblem } from '../http/problem.js';
 import { sessionScope } from './api-keys.js';
 import { customerRoles, delegationAllows, mspRoles, type Role } from './roles.js';
+import { isUuid } from '../domain/ids.js';
 
 export interface EmbedSessionRequest {
   user: { externalId: string; email: string; name: string };
@@ -21,7 +22,6 @@ export const DEFAULT_SESSION_TTL_SECONDS = 900;
 const field = (pointer: string, detail: string) =>
   new HttpProblem(400, 'invalid_request', detail, [{ pointer: `#/body/${pointer}`, detail }]);
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Mints an embed session for a user of the key's org subtree: checks the tenant, the role
@@ -41,7 +41,7 @@ export async function mintEmbedSession(deps: Deps, key: ApiKeyPrincipal, req: Em
     const [tenant] = await tx
       .select({ id: orgs.id, kind: orgs.kind })
       .from(orgs)
-      .where(UUID_RE.test(tenantRef) ? eq(orgs.id, tenantRef) : eq(orgs.slug, tenantRef));
+      .where(isUuid(tenantRef) ? eq(orgs.id, tenantRef) : eq(orgs.slug, tenantRef));
     if (!tenant) throw new HttpProblem(404, 'not_found', 'No tenant with that id exists under this API key.');
 
     const mspSide = tenant.kind === 'msp' || tenant.kind === 'partner';

@@ -7,15 +7,13 @@ import type { AppEnv, SessionPrincipal } from '../http/env.js';
 import { HttpProblem } from '../http/problem.js';
 import { checkApiKey } from './api-keys.js';
 import { can, roles, type Permission, type Role } from './roles.js';
+import { isUuid } from '../domain/ids.js';
 
 function bearer(c: Context): string | undefined {
   const header = c.req.header('authorization');
   const match = header?.match(/^Bearer\s+(\S+)$/i);
   return match?.[1];
 }
-
-// `sub` and `org` are bound into SQL as uuids; anything else is not a token this BFF signed.
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const unauthenticated = (detail: string) =>
   new HttpProblem(401, 'authentication_error', detail, undefined, { 'www-authenticate': 'Bearer' });
@@ -53,11 +51,12 @@ export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   const role = payload.role as Role;
   const origins = payload.origins;
+  // `sub` and `org` are bound into SQL as uuids; anything else is not a token this BFF signed.
   if (
     typeof payload.sub !== 'string' ||
-    !UUID_RE.test(payload.sub) ||
+    !isUuid(payload.sub) ||
     typeof payload.org !== 'string' ||
-    !UUID_RE.test(payload.org) ||
+    !isUuid(payload.org) ||
     !roles.includes(role) ||
     !Array.isArray(origins) ||
     !origins.every((o) => typeof o === 'string')

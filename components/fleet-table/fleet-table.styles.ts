@@ -198,7 +198,6 @@ const own = css`
   }
   .body.fit {
     block-size: auto;
-    max-block-size: var(--msp-fleet-table-height, 28rem);
   }
   .body .row:hover {
     background: var(--msp-color-surface);

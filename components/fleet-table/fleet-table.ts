@@ -898,7 +898,11 @@ export class MspFleetTable extends MspElement {
         >
           ${this.renderHeader(columns)}
           ${ready
-            ? html`<div role="rowgroup" class="body ${!this.nextCursor && this.rowsState.length <= FIT_ROWS ? 'fit' : ''}" @rangeChanged=${this.onRangeChanged}>${this.renderBody(columns)}</div>`
+            ? !this.nextCursor && this.rowsState.length <= FIT_ROWS
+              ? // A short, complete list: plain rows at their own height (a virtualizer's scroll box
+                // has a fixed minimum height and would clip or pad them).
+                html`<div role="rowgroup" class="body fit">${this.rowsState.map((row, i) => this.renderRow(row, i, columns))}</div>`
+              : html`<div role="rowgroup" class="body" @rangeChanged=${this.onRangeChanged}>${this.renderBody(columns)}</div>`
             : html`<div role="rowgroup" class="body-state"><div role="row" class="row"><div role="gridcell" class="full">${this.renderBody(columns)}</div></div></div>`}
         </div>
       </div>

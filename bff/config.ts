@@ -15,6 +15,16 @@ export interface Config {
   trustProxy: boolean;
   /** The most customers one fleet export may hold; a larger set must be narrowed by filters. */
   exportMaxRows: number;
+  /** Where email goes (`smtp://user:pass@host:port`, `smtps://…`); unset means email stays queued. */
+  smtpUrl: string | undefined;
+  /** The From header of every email. */
+  mailFrom: string;
+  /** The portal that hosts the widgets; invite links point at `<portalUrl>/accept-invite?token=…`. */
+  portalUrl: string;
+  /** How long an invite link works. */
+  inviteTtlHours: number;
+  /** Run the background jobs (purges, email) in this process. */
+  runJobs: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -30,6 +40,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(exportMaxRows) || exportMaxRows < 1) {
     throw new Error(`PORTICO_EXPORT_MAX_ROWS must be a positive integer, got ${JSON.stringify(env.PORTICO_EXPORT_MAX_ROWS)}`);
   }
+  const inviteTtlHours = Number(env.PORTICO_INVITE_TTL_HOURS ?? 72);
+  if (!Number.isFinite(inviteTtlHours) || inviteTtlHours <= 0) {
+    throw new Error(`PORTICO_INVITE_TTL_HOURS must be a positive number, got ${JSON.stringify(env.PORTICO_INVITE_TTL_HOURS)}`);
+  }
+  const smtpUrl = env.SMTP_URL || undefined;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) {
+    throw new Error(`SMTP_URL must start with smtp:// or smtps://, got ${JSON.stringify(smtpUrl)}`);
+  }
   return {
     port,
     databaseUrl: env.DATABASE_URL || undefined,
@@ -39,5 +57,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: rate,
     trustProxy: env.PORTICO_TRUST_PROXY === '1' || env.PORTICO_TRUST_PROXY === 'true',
     exportMaxRows,
+    smtpUrl,
+    mailFrom: env.PORTICO_MAIL_FROM || 'Portico <no-reply@portico.localhost>',
+    portalUrl: (env.PORTICO_PORTAL_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    inviteTtlHours,
+    runJobs: env.PORTICO_JOBS !== 'off',
   };
 }

@@ -26,6 +26,16 @@ export interface Db {
   location: string;
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * How pg-boss reaches the same database: its own small pool for PostgreSQL, or the one
+   * embedded connection for PGlite (which serialises pg-boss's statements with the app's).
+   */
+  jobsConnection: { connectionString: string } | { db: SqlExecutor };
+}
+
+/** The one method pg-boss needs from a database it does not connect to itself. */
+export interface SqlExecutor {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
 /** Rows of a raw query, whichever driver ran it. */
@@ -78,6 +88,7 @@ async function openPostgres(url: string, max: number): Promise<Db> {
       }
     },
     close: () => client.end({ timeout: 5 }),
+    jobsConnection: { connectionString: url },
   };
 }
 
@@ -107,6 +118,16 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
     async close() {
       await client.close();
       lock?.release();
+    },
+    jobsConnection: {
+      db: {
+        // pg-boss sends its schema scripts as several statements without parameters.
+        async executeSql(text, values) {
+          if (values?.length) return client.query(text, values);
+          const results = await client.exec(text);
+          return results[results.length - 1] ?? { rows: [] };
+        },
+      },
     },
   };
 }

@@ -64,6 +64,7 @@ export const scanStatus = pgEnum('scan_status', ['queued', 'running', 'completed
 export const severity = pgEnum('severity', ['critical', 'high', 'medium', 'low', 'info']);
 export const findingStatus = pgEnum('finding_status', ['open', 'resolved', 'accepted_risk']);
 export const themeMode = pgEnum('theme_mode', ['light', 'dark']);
+export const emailStatus = pgEnum('email_status', ['queued', 'sending', 'sent', 'failed']);
 
 /** The org tree: MSP → (sub-partner)* → customer; an enterprise is a customer with sub-orgs. */
 export const orgs = pgTable(
@@ -151,6 +152,9 @@ export const customerProfiles = pgTable('customer_profiles', {
     city: text('city'),
     vatId: text('vat_id'),
     mainUserId: uuid('main_user_id'),
+    /** When an MSP asked for the tenant to be deleted (status `deleting`), and who did. */
+    deletionRequestedAt: ts('deletion_requested_at'),
+    deletionRequestedBy: uuid('deletion_requested_by'),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     version: integer('version').notNull().default(1),
     createdAt: ts('created_at').notNull().defaultNow(),
@@ -325,6 +329,100 @@ export const userPreferences = pgTable(
     primaryKey({ columns: [t.tenantId, t.userId, t.key] }),
     foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id], name: 'user_preferences_user_fk' }).onDelete('cascade'),
   ],
+);
+
+/**
+ * An invitation of a user (status `invited`) to its tenant. The link carries a random token;
+ * only its SHA-256 is stored. Re-sending replaces the token, so only the newest link works.
+ */
+export const invites = pgTable(
+  'invites',
+  {
+    tenantId: tenantId().notNull(),
+    id: uuid('id').notNull().default(sql`gen_random_uuid()`),
+    userId: uuid('user_id').notNull(),
+    email: text('email').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    acceptedAt: ts('accepted_at'),
+    sentCount: integer('sent_count').notNull().default(1),
+    lastSentAt: ts('last_sent_at').notNull().defaultNow(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('invites_token_hash_key').on(t.tokenHash),
+    uniqueIndex('invites_tenant_user_key').on(t.tenantId, t.userId),
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id], name: 'invites_user_fk' }).onDelete('cascade'),
+  ],
+);
+
+/**
+ * Responses of creating POSTs sent with `Idempotency-Key`, per user, kept for a day: a retry
+ * with the same key and body gets the first response again instead of a second object.
+ * `tenant_id` is the user's home org.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    tenantId: tenantId().notNull(),
+    userId: uuid('user_id').notNull(),
+    key: text('key').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    /** SHA-256 of the request body: the same key with another body is refused. */
+    requestHash: text('request_hash').notNull(),
+    status: smallint('status').notNull(),
+    response: jsonb('response').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.userId, t.key] }), index('idempotency_keys_tenant_created_idx').on(t.tenantId, t.createdAt)],
+);
+
+/**
+ * Things the MSP should know about a tenant (a licence threshold crossed, …). `dedupe_key`
+ * makes an event record once however often it is observed.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    tenantId: tenantId().notNull(),
+    id: uuid('id').notNull().default(sql`gen_random_uuid()`),
+    kind: text('kind').notNull(),
+    dedupeKey: text('dedupe_key').notNull(),
+    title: text('title').notNull(),
+    data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('notifications_dedupe_key').on(t.tenantId, t.kind, t.dedupeKey),
+  ],
+);
+
+/**
+ * Every email Portico sends, recorded before it is sent: `queued` → `sending` → `sent` (or
+ * `failed` after the last retry). `tenant_id` is the org the message is about (for a purged
+ * tenant, the org that managed it).
+ */
+export const emailMessages = pgTable(
+  'email_messages',
+  {
+    tenantId: tenantId().notNull(),
+    id: uuid('id').notNull().default(sql`gen_random_uuid()`),
+    kind: text('kind').notNull(),
+    to: text('to').array().notNull(),
+    subject: text('subject').notNull(),
+    /** What the template needs to render the message; rendered when sent. */
+    data: jsonb('data').notNull(),
+    status: emailStatus('status').notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    messageId: text('message_id'),
+    error: text('error'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    sentAt: ts('sent_at'),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('email_messages_tenant_status_idx').on(t.tenantId, t.status)],
 );
 
 /** Append-only: the request role may insert and read, never update or delete. */

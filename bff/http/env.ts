@@ -3,6 +3,7 @@ import type { Database } from '../db/client.js';
 import type { Principal } from '../db/scope.js';
 import type { SigningKeys } from '../auth/signing-keys.js';
 import type { Role } from '../auth/roles.js';
+import type { Jobs } from '../jobs/queue.js';
 
 /** A verified embed session: who, for which org, in which role, from which origins. */
 export interface SessionPrincipal {
@@ -27,6 +28,12 @@ export interface Deps {
   config: Config;
   /** Injected so tests can move time; defaults to the wall clock. */
   now?: () => Date;
+  /**
+   * The job queue. Routes record their work in the database first (a tenant marked
+   * `deleting`, an email row `queued`) and then nudge the queue; without one (some tests),
+   * the work waits for the next worker's start-up sweep.
+   */
+  jobs?: Jobs;
 }
 
 export type AppEnv = {

@@ -1,0 +1,47 @@
+import type PgBoss from 'pg-boss';
+import type { Db } from '../db/client.js';
+import type { Config } from '../config.js';
+import { jobsOf, openQueue, type Jobs } from './queue.js';
+
+export interface JobRunner {
+  jobs: Jobs;
+  boss: PgBoss;
+  stop(): Promise<void>;
+}
+
+export interface WorkerContext {
+  boss: PgBoss;
+  database: Db;
+  config: Config;
+  now: () => Date;
+}
+
+/**
+ * A background worker: `register` subscribes to its queue; `sweep` re-queues work recorded in
+ * the database that has no job (the process died between commit and send, or the work was
+ * recorded while no queue ran). Both run at start-up.
+ */
+export interface Worker {
+  register(ctx: WorkerContext): Promise<void>;
+  sweep(ctx: WorkerContext): Promise<void>;
+}
+
+const workers: Worker[] = [];
+
+/**
+ * Starts pg-boss and, unless `work` is false, every worker. With `work: false` the process
+ * only enqueues (a web node when workers run elsewhere).
+ */
+export async function startJobs(database: Db, config: Config, options: { work?: boolean; now?: () => Date } = {}): Promise<JobRunner> {
+  const boss = await openQueue(database);
+  const ctx: WorkerContext = { boss, database, config, now: options.now ?? (() => new Date()) };
+  if (options.work !== false) {
+    for (const worker of workers) await worker.register(ctx);
+    for (const worker of workers) await worker.sweep(ctx);
+  }
+  return {
+    jobs: jobsOf(boss),
+    boss,
+    stop: () => boss.stop({ graceful: true, wait: true, timeout: 10_000 }),
+  };
+}

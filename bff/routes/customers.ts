@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, sql } from 'drizzle-orm';
 import { sessionRoute } from '../auth/middleware.js';
-import { queryRows } from '../db/client.js';
+import { queryRows, type Tx } from '../db/client.js';
 import { fleetPage } from '../db/queries/fleet.js';
 import { customerProfiles, users } from '../db/schema.js';
 import { withScope } from '../db/scope.js';
@@ -14,7 +14,7 @@ import { commonErrors, IdParam, json, notFoundError, Uuid } from './schemas.js';
 const severities = ['critical', 'high', 'medium', 'low', 'info'] as const;
 const assetKinds = ['domain', 'subdomain', 'ip_address', 'web_app_url', 'api_base_url'] as const;
 
-const Customer = FleetRow.extend({
+export const Customer = FleetRow.extend({
   contact: z.object({ name: z.string().nullable(), email: z.string().nullable() }),
   address: z.object({
     line1: z.string().nullable(),
@@ -42,74 +42,80 @@ const get = createRoute({
   responses: { 200: json(Customer, 'The customer'), ...commonErrors, ...notFoundError },
 });
 
+export type CustomerJson = z.infer<typeof Customer>;
+
+/**
+ * One customer as `GET /v1/customers/{id}` answers it, read in the caller's scoped
+ * transaction; null when it does not exist or the caller cannot see it. Routes that change a
+ * customer answer with this too.
+ */
+export async function readCustomer(tx: Tx, id: string): Promise<CustomerJson | null> {
+  const { rows } = await fleetPage(tx, { id, sort: 'name', order: 'asc', limit: 1 });
+  const row = rows[0];
+  if (!row) return null;
+  const [profile] = await tx
+    .select({
+      contactName: customerProfiles.contactName,
+      contactEmail: customerProfiles.contactEmail,
+      line1: customerProfiles.addressLine1,
+      line2: customerProfiles.addressLine2,
+      postalCode: customerProfiles.postalCode,
+      city: customerProfiles.city,
+      vatId: customerProfiles.vatId,
+      version: customerProfiles.version,
+      mainUserId: customerProfiles.mainUserId,
+      mainUserName: users.name,
+      mainUserEmail: users.email,
+      state: sql<string | null>`(select state from orgs where id = ${id}::uuid)`,
+    })
+    .from(customerProfiles)
+    .leftJoin(users, and(eq(users.tenantId, customerProfiles.tenantId), eq(users.id, customerProfiles.mainUserId)))
+    .where(eq(customerProfiles.tenantId, id));
+  if (!profile) return null;
+  const findings = await queryRows<{ severity: string; n: number }>(
+    tx,
+    sql`select severity::text, count(*)::int as n from findings
+         where tenant_id = ${id}::uuid and status = 'open' group by severity`,
+  );
+  const assets = await queryRows<{ kind: string; n: number }>(
+    tx,
+    sql`select kind::text, count(*)::int as n from assets where tenant_id = ${id}::uuid group by kind`,
+  );
+  // A revoked customer's data is hidden from its MSP, not from the customer's own users.
+  const [scope] = await queryRows<{ visible: boolean }>(
+    tx,
+    sql`select ${id}::uuid = any(portico.visible_tenants()) as visible`,
+  );
+  const lost = scope?.visible !== true;
+  const counts = <K extends string>(keys: readonly K[], rows: { n: number }[], key: (r: never) => string) =>
+    Object.fromEntries(keys.map((k) => [k, rows.filter((r) => key(r as never) === k).reduce((a, r) => a + r.n, 0)])) as Record<K, number>;
+  return {
+    ...fleetRowJson(row),
+    contact: { name: profile.contactName, email: profile.contactEmail },
+    address: {
+      line1: profile.line1,
+      line2: profile.line2,
+      postalCode: profile.postalCode,
+      city: profile.city,
+      state: profile.state,
+      country: row.country,
+    },
+    vatId: profile.vatId,
+    mainUser:
+      profile.mainUserId && profile.mainUserName && profile.mainUserEmail
+        ? { id: profile.mainUserId, name: profile.mainUserName, email: profile.mainUserEmail }
+        : null,
+    openFindings: lost ? null : counts(severities, findings, (r: { severity: string }) => r.severity),
+    assets: lost ? null : counts(assetKinds, assets, (r: { kind: string }) => r.kind),
+    version: profile.version,
+  };
+}
+
 export function customersRoutes() {
   return router().openapi(get, async (c) => {
     const { id } = c.req.valid('param');
-    const result = await withScope(c.var.deps.db, dbPrincipal(c.var.session), async (tx) => {
-      const { rows } = await fleetPage(tx, { id, sort: 'name', order: 'asc', limit: 1 });
-      const row = rows[0];
-      if (!row) return null;
-      const [profile] = await tx
-        .select({
-          contactName: customerProfiles.contactName,
-          contactEmail: customerProfiles.contactEmail,
-          line1: customerProfiles.addressLine1,
-          line2: customerProfiles.addressLine2,
-          postalCode: customerProfiles.postalCode,
-          city: customerProfiles.city,
-          vatId: customerProfiles.vatId,
-          version: customerProfiles.version,
-          mainUserId: customerProfiles.mainUserId,
-          mainUserName: users.name,
-          mainUserEmail: users.email,
-          state: sql<string | null>`(select state from orgs where id = ${id}::uuid)`,
-        })
-        .from(customerProfiles)
-        .leftJoin(users, and(eq(users.tenantId, customerProfiles.tenantId), eq(users.id, customerProfiles.mainUserId)))
-        .where(eq(customerProfiles.tenantId, id));
-      const findings = await queryRows<{ severity: string; n: number }>(
-        tx,
-        sql`select severity::text, count(*)::int as n from findings
-             where tenant_id = ${id}::uuid and status = 'open' group by severity`,
-      );
-      const assets = await queryRows<{ kind: string; n: number }>(
-        tx,
-        sql`select kind::text, count(*)::int as n from assets where tenant_id = ${id}::uuid group by kind`,
-      );
-      // A revoked customer's data is hidden from its MSP, not from the customer's own users.
-      const [scope] = await queryRows<{ visible: boolean }>(
-        tx,
-        sql`select ${id}::uuid = any(portico.visible_tenants()) as visible`,
-      );
-      return { row, profile, findings, assets, dataVisible: scope?.visible === true };
-    });
-    if (!result?.profile) throw notFound('customer');
-    const { row, profile, findings, assets, dataVisible } = result;
-    const lost = !dataVisible;
-    const counts = <K extends string>(keys: readonly K[], rows: { n: number }[], key: (r: never) => string) =>
-      Object.fromEntries(keys.map((k) => [k, rows.filter((r) => key(r as never) === k).reduce((a, r) => a + r.n, 0)])) as Record<K, number>;
-    return c.json(
-      {
-        ...fleetRowJson(row),
-        contact: { name: profile.contactName, email: profile.contactEmail },
-        address: {
-          line1: profile.line1,
-          line2: profile.line2,
-          postalCode: profile.postalCode,
-          city: profile.city,
-          state: profile.state,
-          country: row.country,
-        },
-        vatId: profile.vatId,
-        mainUser:
-          profile.mainUserId && profile.mainUserName && profile.mainUserEmail
-            ? { id: profile.mainUserId, name: profile.mainUserName, email: profile.mainUserEmail }
-            : null,
-        openFindings: lost ? null : counts(severities, findings, (r: { severity: string }) => r.severity),
-        assets: lost ? null : counts(assetKinds, assets, (r: { kind: string }) => r.kind),
-        version: profile.version,
-      },
-      200,
-    );
+    const customer = await withScope(c.var.deps.db, dbPrincipal(c.var.session), (tx) => readCustomer(tx, id));
+    if (!customer) throw notFound('customer');
+    return c.json(customer, 200);
   });
 }

@@ -4,17 +4,20 @@
 -- A threshold alert goes to the admins of the org that manages the customer (its MSP or
 -- sub-partner). An account manager, an analyst of another branch or the customer's own admin
 -- cannot read those users through RLS, yet any of them may be the one whose request crosses
--- the threshold; the recipients must not depend on who asked.
-CREATE FUNCTION portico.licence_alert_recipients(p_customer uuid) RETURNS SETOF text
+-- the threshold; the recipients must not depend on who asked. Answers the managing org's name
+-- (the email's sender line) with each address.
+CREATE FUNCTION portico.licence_alert_recipients(p_customer uuid)
+RETURNS TABLE (manager_name text, email text)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
 BEGIN
   IF p_customer IS NULL OR NOT (p_customer = any(portico.visible_tenants())) THEN
     RETURN;
   END IF;
   RETURN QUERY
-    SELECT DISTINCT u.email
+    SELECT DISTINCT m.name, u.email
       FROM public.orgs o
-      JOIN public.users u ON u.tenant_id = o.parent_id AND u.status = 'active'
+      JOIN public.orgs m ON m.id = o.parent_id
+      JOIN public.users u ON u.tenant_id = m.id AND u.status = 'active'
       JOIN public.role_assignments r ON r.tenant_id = u.tenant_id AND r.user_id = u.id AND r.role = 'msp_admin'
      WHERE o.id = p_customer
      ORDER BY u.email;

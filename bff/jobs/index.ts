@@ -1,6 +1,8 @@
 import type PgBoss from 'pg-boss';
 import type { Db } from '../db/client.js';
 import type { Config } from '../config.js';
+import { emailWorker } from './email.js';
+import { purgeWorker } from './purge.js';
 import { jobsOf, openQueue, type Jobs } from './queue.js';
 
 export interface JobRunner {
@@ -26,7 +28,7 @@ export interface Worker {
   sweep(ctx: WorkerContext): Promise<void>;
 }
 
-const workers: Worker[] = [];
+const workers: Worker[] = [emailWorker, purgeWorker()];
 
 /**
  * Starts pg-boss and, unless `work` is false, every worker. With `work: false` the process

@@ -59,6 +59,8 @@ export interface EmailContent {
 }
 
 export interface RenderedEmail {
+  /** Who the email is from, by name (the From header's display name). */
+  senderName: string;
   subject: string;
   html: string;
   text: string;
@@ -166,5 +168,5 @@ export function renderText(content: EmailContent, t: EmailTheme): string {
 }
 
 export function renderContent(content: EmailContent, theme: EmailTheme): RenderedEmail {
-  return { subject: content.subject, html: renderHtml(content, theme), text: renderText(content, theme) };
+  return { senderName: theme.senderName, subject: content.subject, html: renderHtml(content, theme), text: renderText(content, theme) };
 }

@@ -7,13 +7,15 @@ import { openDatabase, type Db } from './db/client.js';
 import { DataDirInUseError } from './db/lock.js';
 import { assertRequestRoleIsSafe, UnsafeRequestRoleError } from './db/scope.js';
 import type { Deps } from './http/env.js';
+import { startJobs, type JobRunner } from './jobs/index.js';
 
 /**
  * Opens the database (PGlite in PORTICO_DATA_DIR unless DATABASE_URL is set), applies
- * migrations, refuses to go on if request transactions could bypass RLS, and loads the
- * signing keys (generating the first one on first start).
+ * migrations, refuses to go on if request transactions could bypass RLS, loads the signing
+ * keys (generating the first one on first start) and, unless PORTICO_JOBS=off, starts the
+ * background jobs (purges, email) on the same database.
  */
-export async function prepare(config: Config): Promise<{ database: Db; deps: Deps }> {
+export async function prepare(config: Config): Promise<{ database: Db; deps: Deps; jobs: JobRunner | null }> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await database.migrate();
@@ -22,7 +24,8 @@ export async function prepare(config: Config): Promise<{ database: Db; deps: Dep
     const keys = process.env.PORTICO_SIGNING_KEYS
       ? await SigningKeys.fromJwks(JSON.parse(process.env.PORTICO_SIGNING_KEYS) as { keys: [] }, opts)
       : await SigningKeys.fromDatabase(database.db, opts);
-    return { database, deps: { db: database.db, keys, config } };
+    const jobs = config.runJobs ? await startJobs(database, config) : null;
+    return { database, deps: { db: database.db, keys, config, ...(jobs ? { jobs: jobs.jobs } : {}) }, jobs };
   } catch (error) {
     await database.close();
     throw error;
@@ -36,11 +39,16 @@ export function listen(fetch: (req: Request) => Response | Promise<Response>, po
   });
 }
 
-/** Stops cleanly on Ctrl-C / SIGTERM so the PGlite lock is released. */
-export function closeOnSignal(server: ServerType, database: Db): void {
+/**
+ * Stops cleanly on Ctrl-C / SIGTERM so the PGlite lock is released: the job runner first (it
+ * lets running jobs finish and needs the database for that), then the database.
+ */
+export function closeOnSignal(server: ServerType, database: Db, jobs: JobRunner | null = null): void {
   const stop = () => {
     server.close();
-    database.close().finally(() => process.exit(0));
+    (jobs?.stop() ?? Promise.resolve())
+      .catch((error: unknown) => console.error('[jobs] stopping:', error))
+      .finally(() => database.close().finally(() => process.exit(0)));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -56,9 +64,9 @@ export function explainStartupError(error: unknown): string {
 
 async function main() {
   const config = loadConfig();
-  const { database, deps } = await prepare(config);
+  const { database, deps, jobs } = await prepare(config);
   const server = await listen(createApp(deps).fetch, config.port);
-  closeOnSignal(server, database);
+  closeOnSignal(server, database, jobs);
   console.log(`Portico BFF on http://localhost:${config.port} (${database.kind}: ${database.location})`);
 }
 

@@ -5,16 +5,23 @@ import { queryRows, type Tx } from '../db/client.js';
 import { fleetPage } from '../db/queries/fleet.js';
 import { customerProfiles, users } from '../db/schema.js';
 import { withScope } from '../db/scope.js';
+import { vatRequired } from '../domain/vat.js';
 import { dbPrincipal } from '../http/env.js';
 import { notFound } from '../http/problem.js';
 import { router } from '../http/router.js';
 import { FleetRow, fleetRowJson } from './fleet.js';
-import { commonErrors, IdParam, json, notFoundError, Uuid } from './schemas.js';
+import { commonErrors, IdParam, json, notFoundError, Timestamp, Uuid } from './schemas.js';
 
 const severities = ['critical', 'high', 'medium', 'low', 'info'] as const;
 const assetKinds = ['domain', 'subdomain', 'ip_address', 'web_app_url', 'api_base_url'] as const;
 
 export const Customer = FleetRow.extend({
+  accountType: z.enum(['customer', 'enterprise']).describe('An enterprise is a customer with sub-organisations of its own'),
+  deletionRequestedAt: Timestamp.nullable().describe('When deletion was requested (status `deleting`); null otherwise'),
+  vatRequired: z
+    .boolean()
+    .nullable()
+    .describe("Whether a VAT-ID is required: the customer's country differs from its MSP's. Null for callers who cannot see the MSP (the customer's own users)"),
   contact: z.object({ name: z.string().nullable(), email: z.string().nullable() }),
   address: z.object({
     line1: z.string().nullable(),
@@ -25,10 +32,10 @@ export const Customer = FleetRow.extend({
     country: z.string(),
   }),
   vatId: z.string().nullable(),
-  mainUser: z.object({ id: Uuid, name: z.string(), email: z.string() }).nullable(),
+  mainUser: z.object({ id: Uuid, name: z.string(), email: z.string(), status: z.enum(['invited', 'active', 'deactivated']) }).nullable(),
   openFindings: z.record(z.enum(severities), z.number().int()).nullable(),
   assets: z.record(z.enum(assetKinds), z.number().int()).nullable(),
-  version: z.number().int(),
+  version: z.number().int().describe('The ETag is this number in quotes; changes need it in If-Match'),
 }).openapi('Customer');
 
 const get = createRoute({
@@ -39,10 +46,13 @@ const get = createRoute({
   security: [{ embedSession: [] }],
   middleware: sessionRoute('customers:read'),
   request: { params: IdParam },
-  responses: { 200: json(Customer, 'The customer'), ...commonErrors, ...notFoundError },
+  responses: { 200: json(Customer, 'The customer; `ETag` carries its version'), ...commonErrors, ...notFoundError },
 });
 
 export type CustomerJson = z.infer<typeof Customer>;
+
+/** The ETag of a customer as read: its version in quotes. */
+export const customerEtag = (customer: CustomerJson) => `"${customer.version}"`;
 
 /**
  * One customer as `GET /v1/customers/{id}` answers it, read in the caller's scoped
@@ -66,6 +76,8 @@ export async function readCustomer(tx: Tx, id: string): Promise<CustomerJson | n
       mainUserId: customerProfiles.mainUserId,
       mainUserName: users.name,
       mainUserEmail: users.email,
+      mainUserStatus: users.status,
+      deletionRequestedAt: customerProfiles.deletionRequestedAt,
       state: sql<string | null>`(select state from orgs where id = ${id}::uuid)`,
     })
     .from(customerProfiles)
@@ -87,10 +99,23 @@ export async function readCustomer(tx: Tx, id: string): Promise<CustomerJson | n
     sql`select ${id}::uuid = any(portico.visible_tenants()) as visible`,
   );
   const lost = scope?.visible !== true;
+  // The MSP at the root of the tree, walked up through the orgs the caller may see: a
+  // customer's own users cannot see their MSP, and get null.
+  const [msp] = await queryRows<{ country: string }>(
+    tx,
+    sql`with recursive up as (
+          select id, parent_id, kind, country from orgs where id = ${id}::uuid
+          union all
+          select o.id, o.parent_id, o.kind, o.country from orgs o join up on o.id = up.parent_id
+        ) select country from up where kind = 'msp'`,
+  );
   const counts = <K extends string>(keys: readonly K[], rows: { n: number }[], key: (r: never) => string) =>
     Object.fromEntries(keys.map((k) => [k, rows.filter((r) => key(r as never) === k).reduce((a, r) => a + r.n, 0)])) as Record<K, number>;
   return {
     ...fleetRowJson(row),
+    accountType: row.kind,
+    deletionRequestedAt: profile.deletionRequestedAt?.toISOString() ?? null,
+    vatRequired: msp ? vatRequired(row.country, msp.country) : null,
     contact: { name: profile.contactName, email: profile.contactEmail },
     address: {
       line1: profile.line1,
@@ -102,8 +127,8 @@ export async function readCustomer(tx: Tx, id: string): Promise<CustomerJson | n
     },
     vatId: profile.vatId,
     mainUser:
-      profile.mainUserId && profile.mainUserName && profile.mainUserEmail
-        ? { id: profile.mainUserId, name: profile.mainUserName, email: profile.mainUserEmail }
+      profile.mainUserId && profile.mainUserName && profile.mainUserEmail && profile.mainUserStatus
+        ? { id: profile.mainUserId, name: profile.mainUserName, email: profile.mainUserEmail, status: profile.mainUserStatus }
         : null,
     openFindings: lost ? null : counts(severities, findings, (r: { severity: string }) => r.severity),
     assets: lost ? null : counts(assetKinds, assets, (r: { kind: string }) => r.kind),
@@ -116,6 +141,7 @@ export function customersRoutes() {
     const { id } = c.req.valid('param');
     const customer = await withScope(c.var.deps.db, dbPrincipal(c.var.session), (tx) => readCustomer(tx, id));
     if (!customer) throw notFound('customer');
+    c.header('etag', customerEtag(customer));
     return c.json(customer, 200);
   });
 }

@@ -10,7 +10,8 @@ import { explainStartupError, prepare } from '../../bff/server.js';
  * Environment: DATABASE_URL (the benchmark database), PORTICO_RATE_LIMIT.
  */
 async function main() {
-  const config = { ...loadConfig(), port: 0 };
+  // The benchmark measures the request path; background jobs would only add noise.
+  const config = { ...loadConfig(), port: 0, runJobs: false };
   if (!config.databaseUrl) throw new Error('bff-server needs DATABASE_URL');
   const { database, deps } = await prepare(config);
   const server = serve({ fetch: createApp(deps).fetch, port: 0, hostname: '127.0.0.1' }, (info) => {

@@ -1,0 +1,405 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { sessionRoute } from '../auth/middleware.js';
+import { queryRows, type Tx } from '../db/client.js';
+import { auditLog, customerProfiles, orgs, subscriptions, users } from '../db/schema.js';
+import { withScope } from '../db/scope.js';
+import { applyAction, shownStatus, type LifecycleAction, type LifecycleState } from '../domain/lifecycle.js';
+import { checkVat, normaliseVatId } from '../domain/vat.js';
+import { dbPrincipal, type AppEnv } from '../http/env.js';
+import { HttpProblem, notFound } from '../http/problem.js';
+import { router } from '../http/router.js';
+import { Customer, customerEtag, readCustomer, type CustomerJson } from './customers.js';
+import { commonErrors, IdParam, json, notFoundError, Problem, problem, Uuid } from './schemas.js';
+
+/**
+ * The customer lifecycle an MSP admin drives: edit, lock, cancel, reactivate, convert, change
+ * the main user, delete. Every change names the version it read (`If-Match`), is checked
+ * against the lifecycle rules (bff/domain/lifecycle.ts), is audited with what it changed, and
+ * answers the customer as `GET /v1/customers/{id}` shows it now, with its new ETag.
+ */
+
+const IfMatch = z.object({
+  'if-match': z
+    .string()
+    .regex(/^"\d{1,9}"$/, { error: 'must be the ETag of the customer as read, such as "3"' })
+    .optional()
+    .openapi({
+      param: { name: 'if-match', in: 'header', required: true },
+      description: 'The ETag (`"<version>"`) of the customer this change applies to',
+      example: '"1"',
+    }),
+});
+
+const CustomerConflict = Problem.extend({
+  current: Customer.describe('The customer as it is now; re-apply the change to it and send its version'),
+}).openapi('CustomerConflict');
+
+const changeErrors = {
+  ...commonErrors,
+  ...notFoundError,
+  409: problem('The change is not possible in the customer\'s current state (`invalid_transition`) or a field conflicts with it'),
+  412: problem('`If-Match` names a version that is no longer current; `current` holds the customer now', CustomerConflict),
+  428: problem('`If-Match` is missing: read the customer first and send its ETag'),
+} as const;
+
+const jsonBody = <T extends z.ZodType>(schema: T, required = true) => ({
+  required,
+  content: { 'application/json': { schema } },
+});
+
+const Address = z
+  .object({
+    line1: z.string().trim().min(1).max(200),
+    line2: z.string().trim().max(200).nullable().optional(),
+    postalCode: z.string().trim().min(1).max(20),
+    city: z.string().trim().min(1).max(100),
+    state: z.string().trim().min(1).max(100).nullable().optional().describe('Required for US, CA and AU'),
+  })
+  .openapi('CustomerAddressUpdate');
+
+const CustomerUpdate = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    address: Address.optional(),
+    vatId: z.string().trim().max(30).nullable().optional().describe('Null removes it; required when the country differs from the MSP\'s'),
+    accessDelegation: z.enum(['disabled', 'read_only', 'full']).optional(),
+  })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { error: 'name at least one field to change' })
+  .openapi('CustomerUpdate');
+
+const Conversion = z
+  .object({ licenceQuota: z.number().int().min(1).max(1_000_000).optional().describe('A new quota; the trial quota stays otherwise') })
+  .strict()
+  .openapi('TrialConversion');
+
+const MainUserChange = z.object({ userId: Uuid }).strict().openapi('MainUserChange');
+
+const DeletionRequest = z
+  .object({ confirm: z.literal('DELETE', { error: 'type DELETE (in capitals) to confirm' }) })
+  .strict()
+  .openapi('DeletionRequest');
+
+/** Countries whose addresses need a state. */
+const statesRequired = new Set(['US', 'CA', 'AU']);
+
+const common = {
+  tags: ['customers'],
+  security: [{ embedSession: [] }],
+  middleware: sessionRoute('customers:manage'),
+};
+const answer = json(Customer, 'The customer as it is now; `ETag` carries its new version');
+const ok = { 200: answer, ...changeErrors };
+const bare = { params: IdParam, headers: IfMatch };
+const action = (path: string, summary: string) => createRoute({ method: 'post', path, summary, ...common, request: bare, responses: ok });
+
+const patch = createRoute({
+  method: 'patch',
+  path: '/v1/customers/{id}',
+  summary: 'Edit name, address, VAT-ID or access delegation',
+  ...common,
+  request: { ...bare, body: jsonBody(CustomerUpdate) },
+  responses: ok,
+});
+const lock = action('/v1/customers/{id}/lock', 'Lock: its users cannot sign in; the subscription continues');
+const unlock = action('/v1/customers/{id}/unlock', 'Unlock a locked customer');
+const cancel = action('/v1/customers/{id}/cancel', 'Cancel the subscription; the data stays');
+const reactivate = action('/v1/customers/{id}/reactivate', 'Reactivate a cancelled subscription');
+const toManaged = action('/v1/customers/{id}/convert-to-managed', 'Convert a self-service customer to managed');
+const toPurchased = createRoute({
+  method: 'post',
+  path: '/v1/customers/{id}/convert-to-purchased',
+  summary: 'Convert a trial to a purchased plan, keeping all data',
+  ...common,
+  request: { ...bare, body: jsonBody(Conversion, false) },
+  responses: ok,
+});
+const mainUser = createRoute({
+  method: 'put',
+  path: '/v1/customers/{id}/main-user',
+  summary: 'Make an active user of the customer its main user',
+  ...common,
+  request: { ...bare, body: jsonBody(MainUserChange) },
+  responses: ok,
+});
+const deletion = createRoute({
+  method: 'post',
+  path: '/v1/customers/{id}/deletion',
+  summary: 'Delete the customer: it is marked deleting now and purged with all its data in the background',
+  ...common,
+  request: { ...bare, body: jsonBody(DeletionRequest) },
+  responses: { 202: answer, ...changeErrors },
+});
+
+/** What the audit record of a change shows: the fields of the customer that changed. */
+const auditedFields = ['name', 'status', 'plan', 'serviceMode', 'accessDelegation', 'address', 'vatId', 'mainUser', 'licences', 'renewsAt', 'trialEndsAt', 'deletionRequestedAt'] as const;
+
+function changedFields(before: CustomerJson, after: CustomerJson) {
+  const changed = auditedFields.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+  const pick = (c: CustomerJson) => Object.fromEntries(changed.map((k) => [k, k === 'licences' ? c.licences && { model: c.licences.model, quota: c.licences.quota } : c[k]]));
+  return { before: pick(before), after: pick(after) };
+}
+
+interface Loaded {
+  state: LifecycleState;
+  customer: CustomerJson;
+  /** The current subscription, when the caller may see it (not for a revoked customer). */
+  subscription: { id: string; licenceModel: string } | null;
+  /** The org that manages the customer. */
+  parentId: string;
+}
+
+/** Locks the customer's profile for this transaction and reads its lifecycle state. */
+async function loadForChange(tx: Tx, id: string): Promise<Loaded | null> {
+  const [profile] = await tx
+    .select({ status: customerProfiles.status, revokedAt: customerProfiles.revokedAt, serviceMode: customerProfiles.serviceMode })
+    .from(customerProfiles)
+    .where(eq(customerProfiles.tenantId, id))
+    .for('update');
+  if (!profile) return null;
+  const customer = await readCustomer(tx, id);
+  if (!customer) return null;
+  const [sub] = await tx
+    .select({ id: subscriptions.id, plan: subscriptions.plan, licenceModel: subscriptions.licenceModel, cancelledAt: subscriptions.cancelledAt })
+    .from(subscriptions)
+    .where(eq(subscriptions.tenantId, id))
+    .orderBy(desc(subscriptions.startedAt))
+    .limit(1);
+  return {
+    state: {
+      status: profile.status,
+      revoked: profile.revokedAt !== null,
+      // A revoked customer's subscription is hidden; the rules allow it nothing that needs it.
+      plan: sub?.plan ?? 'purchased',
+      serviceMode: profile.serviceMode,
+      cancelled: sub ? sub.cancelledAt !== null : profile.status === 'cancelled',
+    },
+    customer,
+    subscription: sub ? { id: sub.id, licenceModel: sub.licenceModel } : null,
+    parentId: customer.parent.id,
+  };
+}
+
+interface Change {
+  tx: Tx;
+  id: string;
+  loaded: Loaded;
+  now: Date;
+}
+
+/**
+ * Runs one lifecycle change: checks `If-Match`, locks and loads the customer (404 when the
+ * caller cannot see it), answers 412 with the current customer on a stale version and 409
+ * when the rules refuse the action, applies `apply`, bumps the version and audits what changed.
+ */
+async function changeCustomer(
+  c: Context<AppEnv>,
+  id: string,
+  ifMatch: string | undefined,
+  action: LifecycleAction,
+  apply: (change: Change) => Promise<void>,
+): Promise<CustomerJson> {
+  if (ifMatch === undefined) {
+    throw new HttpProblem(428, 'precondition_required', 'Send If-Match with the ETag of the customer you read (GET it first).');
+  }
+  const expected = Number(ifMatch.slice(1, -1));
+  const s = c.var.session;
+  const now = c.var.deps.now?.() ?? new Date();
+  return withScope(c.var.deps.db, dbPrincipal(s), async (tx) => {
+    const loaded = await loadForChange(tx, id);
+    if (!loaded) throw notFound('customer');
+    const before = loaded.customer;
+    if (before.version !== expected) {
+      throw new HttpProblem(412, 'precondition_failed', `The customer changed since you read it: it is at version ${before.version}, not ${expected}.`, undefined, undefined, {
+        current: before,
+      });
+    }
+    const transition = applyAction(loaded.state, action);
+    if (!transition.ok) {
+      throw new HttpProblem(409, 'invalid_transition', `${transition.reason} (status: ${shownStatus(loaded.state)})`);
+    }
+    await apply({ tx, id, loaded, now });
+    await tx
+      .update(customerProfiles)
+      .set({ version: sql`${customerProfiles.version} + 1`, updatedAt: now })
+      .where(eq(customerProfiles.tenantId, id));
+    const after = await readCustomer(tx, id);
+    if (!after) throw new Error('the customer vanished during its own change');
+    // A revoked customer's tenant no longer accepts the MSP's rows; its audit goes to the
+    // org that manages it.
+    await tx.insert(auditLog).values({
+      tenantId: loaded.state.revoked ? loaded.parentId : id,
+      actorId: s.userId,
+      actorRole: s.role,
+      action: `customer.${action}`,
+      targetId: id,
+      ...changedFields(before, after),
+      requestId: c.var.requestId,
+    });
+    return after;
+  });
+}
+
+const setStatus = (status: LifecycleState['status']) => async ({ tx, id }: Change) => {
+  await tx.update(customerProfiles).set({ status }).where(eq(customerProfiles.tenantId, id));
+};
+
+/** The subscription a change needs; a customer without one cannot be cancelled or converted. */
+function subscriptionOf(loaded: Loaded) {
+  if (!loaded.subscription) throw new HttpProblem(409, 'invalid_transition', 'The customer has no subscription to change.');
+  return loaded.subscription;
+}
+
+async function bumpSubscription(tx: Tx, id: string, subscriptionId: string, set: Partial<typeof subscriptions.$inferInsert>) {
+  await tx
+    .update(subscriptions)
+    .set({ ...set, version: sql`${subscriptions.version} + 1` })
+    .where(and(eq(subscriptions.tenantId, id), eq(subscriptions.id, subscriptionId)));
+}
+
+const fieldConflict = (pointer: string, detail: string) =>
+  new HttpProblem(409, 'conflict', `The request conflicts with the customer: ${pointer.slice(2)} ${detail}.`, [{ pointer, detail }]);
+const fieldInvalid = (pointer: string, detail: string) =>
+  new HttpProblem(400, 'invalid_request', `The request is not valid: ${pointer.slice(2)} ${detail}.`, [{ pointer, detail }]);
+
+/** The country of the MSP at the root of the customer's tree, read through the caller's scope. */
+async function mspCountry(tx: Tx, id: string): Promise<string | null> {
+  const [row] = await queryRows<{ country: string }>(
+    tx,
+    sql`with recursive up as (
+          select id, parent_id, kind, country from orgs where id = ${id}::uuid
+          union all
+          select o.id, o.parent_id, o.kind, o.country from orgs o join up on o.id = up.parent_id
+        ) select country from up where kind = 'msp'`,
+  );
+  return row?.country ?? null;
+}
+
+function respond(c: Context<AppEnv>, customer: CustomerJson) {
+  c.header('etag', customerEtag(customer));
+  c.header('cache-control', 'no-store');
+}
+
+export function lifecycleRoutes() {
+  return router()
+    .openapi(patch, async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const customer = await changeCustomer(c, id, c.req.valid('header')['if-match'], 'edit', async ({ tx, loaded }) => {
+        const country = loaded.customer.country;
+        if (body.address && statesRequired.has(country) && !body.address.state) {
+          throw fieldInvalid('#/body/address/state', `is required for an address in ${country}`);
+        }
+        if (body.vatId !== undefined) {
+          const msp = await mspCountry(tx, id);
+          const problem = msp ? checkVat(country, body.vatId, msp) : null;
+          if (problem) throw fieldInvalid('#/body/vatId', problem.detail);
+        }
+        if (body.name !== undefined || body.address) {
+          await tx
+            .update(orgs)
+            .set({ ...(body.name !== undefined ? { name: body.name } : {}), ...(body.address ? { state: body.address.state ?? null } : {}) })
+            .where(eq(orgs.id, id));
+        }
+        const vat = body.vatId == null ? null : normaliseVatId(body.vatId);
+        await tx
+          .update(customerProfiles)
+          .set({
+            ...(body.address
+              ? { addressLine1: body.address.line1, addressLine2: body.address.line2 ?? null, postalCode: body.address.postalCode, city: body.address.city }
+              : {}),
+            ...(body.vatId !== undefined ? { vatId: vat || null } : {}),
+            ...(body.accessDelegation ? { accessDelegation: body.accessDelegation } : {}),
+          })
+          .where(eq(customerProfiles.tenantId, id));
+      });
+      respond(c, customer);
+      return c.json(customer, 200);
+    })
+    .openapi(lock, async (c) => {
+      const customer = await changeCustomer(c, c.req.valid('param').id, c.req.valid('header')['if-match'], 'lock', setStatus('locked'));
+      respond(c, customer);
+      return c.json(customer, 200);
+    })
+    .openapi(unlock, async (c) => {
+      const customer = await changeCustomer(c, c.req.valid('param').id, c.req.valid('header')['if-match'], 'unlock', setStatus('active'));
+      respond(c, customer);
+      return c.json(customer, 200);
+    })
+    .openapi(cancel, async (c) => {
+      const customer = await changeCustomer(c, c.req.valid('param').id, c.req.valid('header')['if-match'], 'cancel', async (change) => {
+        const sub = subscriptionOf(change.loaded);
+        await setStatus('cancelled')(change);
+        await bumpSubscription(change.tx, change.id, sub.id, { cancelledAt: change.now });
+      });
+      respond(c, customer);
+      return c.json(customer, 200);
+    })
+    .openapi(reactivate, async (c) => {
+      const customer = await changeCustomer(c, c.req.valid('param').id, c.req.valid('header')['if-match'], 'reactivate', async (change) => {
+        const sub = subscriptionOf(change.loaded);
+        await setStatus('active')(change);
+        await bumpSubscription(change.tx, change.id, sub.id, { cancelledAt: null });
+      });
+      respond(c, customer);
+      return c.json(customer, 200);
+    })
+    .openapi(toManaged, async (c) => {
+      const customer = await changeCustomer(c, c.req.valid('param').id, c.req.valid('header')['if-match'], 'convert_to_managed', async ({ tx, id }) => {
+        await tx.update(customerProfiles).set({ serviceMode: 'managed' }).where(eq(customerProfiles.tenantId, id));
+      });
+      respond(c, customer);
+      return c.json(customer, 200);
+    })
+    .openapi(toPurchased, async (c) => {
+      const { licenceQuota } = (c.req.valid('json') as z.infer<typeof Conversion> | undefined) ?? {};
+      const customer = await changeCustomer(c, c.req.valid('param').id, c.req.valid('header')['if-match'], 'convert_to_purchased', async ({ tx, id, loaded, now }) => {
+        const sub = subscriptionOf(loaded);
+        if (licenceQuota !== undefined && sub.licenceModel === 'unlimited') {
+          throw fieldInvalid('#/body/licenceQuota', 'must be left out: the licence is unlimited');
+        }
+        // Billing is monthly; the first purchased month starts now.
+        const renewsAt = new Date(now);
+        renewsAt.setUTCMonth(renewsAt.getUTCMonth() + 1);
+        await bumpSubscription(tx, id, sub.id, {
+          plan: 'purchased',
+          trialEndsAt: null,
+          renewsAt,
+          ...(licenceQuota !== undefined ? { licenceQuota } : {}),
+        });
+      });
+      respond(c, customer);
+      return c.json(customer, 200);
+    })
+    .openapi(mainUser, async (c) => {
+      const { userId } = c.req.valid('json');
+      const customer = await changeCustomer(c, c.req.valid('param').id, c.req.valid('header')['if-match'], 'change_main_user', async ({ tx, id }) => {
+        const [user] = await tx
+          .select({ status: users.status })
+          .from(users)
+          .where(and(eq(users.tenantId, id), eq(users.id, userId)));
+        if (!user) throw fieldConflict('#/body/userId', 'is not a user of this customer');
+        if (user.status !== 'active') throw fieldConflict('#/body/userId', `is ${user.status}; the main user must be an active user`);
+        await tx.update(customerProfiles).set({ mainUserId: userId }).where(eq(customerProfiles.tenantId, id));
+      });
+      respond(c, customer);
+      return c.json(customer, 200);
+    })
+    .openapi(deletion, async (c) => {
+      const { id } = c.req.valid('param');
+      c.req.valid('json');
+      const s = c.var.session;
+      const customer = await changeCustomer(c, id, c.req.valid('header')['if-match'], 'delete', async ({ tx, now }) => {
+        await tx
+          .update(customerProfiles)
+          .set({ status: 'deleting', deletionRequestedAt: now, deletionRequestedBy: s.userId })
+          .where(eq(customerProfiles.tenantId, id));
+      });
+      // Committed: the purge may start. Without a queue the next worker's sweep finds it.
+      await c.var.deps.jobs?.send('tenant-purge', { tenantId: id, requestedBy: s.userId }, { singletonKey: id });
+      respond(c, customer);
+      return c.json(customer, 202);
+    });
+}

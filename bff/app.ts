@@ -8,7 +8,7 @@ import { router } from './http/router.js';
 import { customersRoutes } from './routes/customers.js';
 import { embedSessionRoutes } from './routes/embed-sessions.js';
 import { fleetRoutes } from './routes/fleet.js';
-import { lifecycleRoutes } from './routes/lifecycle.js';
+import { licencesRoutes } from './routes/licences.js';
 import { meRoutes } from './routes/me.js';
 import { preferencesRoutes } from './routes/preferences.js';
 import { wellKnownRoutes } from './routes/well-known.js';
@@ -69,7 +69,7 @@ export function createApp(deps: Deps) {
   app.route('/', preferencesRoutes());
   app.route('/', fleetRoutes());
   app.route('/', customersRoutes());
-  app.route('/', lifecycleRoutes());
+  app.route('/', licencesRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'embedSession', {
     type: 'http',

@@ -141,14 +141,14 @@ export interface ThresholdCrossing {
 
 /**
  * The crossing a meter stands at, or null when it is below its warning share (or unlimited).
- * The key names the model, the quota and the threshold — a new quota or a second threshold is
- * a new crossing — and, for per-scan licences, the month, since each month's allowance starts
- * afresh.
+ * The key (`per_asset:10:0.9`, `per_scan:20:1:2026-10-31T23:00:00.000Z`) names the model, the
+ * quota and the threshold — a new quota or a second threshold is a new crossing — and, for
+ * per-scan licences, the month's start, since each month's allowance starts afresh.
  */
 export function thresholdCrossing(meter: LicenceMeter, periodStart: Date | null): ThresholdCrossing | null {
   if (meter.level !== 'warning' && meter.level !== 'exhausted') return null;
   const threshold = meter.level === 'exhausted' ? 1 : meter.warnAt!;
-  const parts = [meter.model, `quota=${meter.quota}`, `threshold=${threshold}`];
-  if (meter.model === 'per_scan' && periodStart) parts.push(`period=${periodStart.toISOString()}`);
-  return { threshold, dedupeKey: parts.join(';') };
+  const parts = [meter.model, String(meter.quota), String(threshold)];
+  if (meter.model === 'per_scan' && periodStart) parts.push(periodStart.toISOString());
+  return { threshold, dedupeKey: parts.join(':') };
 }

@@ -187,13 +187,13 @@ describe('threshold crossings', () => {
       { numRuns: RUNS },
     );
     const warning = licenceMeter('per_asset', 10, 9);
-    assert.deepEqual(thresholdCrossing(warning, null), { threshold: 0.9, dedupeKey: 'per_asset;quota=10;threshold=0.9' });
+    assert.deepEqual(thresholdCrossing(warning, null), { threshold: 0.9, dedupeKey: 'per_asset:10:0.9' });
     assert.equal(thresholdCrossing(warning, may)?.dedupeKey, thresholdCrossing(warning, june)?.dedupeKey, 'per-asset crossings do not repeat monthly');
     assert.notEqual(thresholdCrossing(warning, null)?.dedupeKey, thresholdCrossing(licenceMeter('per_asset', 20, 18), null)?.dedupeKey, 'a new quota is a new crossing');
     const scans = licenceMeter('per_scan', 10, 8);
     assert.equal(thresholdCrossing(scans, may)?.threshold, 0.8);
     assert.notEqual(thresholdCrossing(scans, may)?.dedupeKey, thresholdCrossing(scans, june)?.dedupeKey, 'each month of scans starts afresh');
-    assert.equal(thresholdCrossing(licenceMeter('per_scan', 10, 10), may)?.threshold, 1);
+    assert.deepEqual(thresholdCrossing(licenceMeter('per_scan', 10, 10), may), { threshold: 1, dedupeKey: 'per_scan:10:1:2026-05-01T00:00:00.000Z' });
     assert.equal(thresholdCrossing(licenceMeter('per_scan', 10, 7), may), null);
   });
 });

@@ -17,6 +17,8 @@ export default defineConfig({
         index: 'components/index.ts',
         'msp-provider': 'components/msp-provider.ts',
         'msp-fleet-table': 'components/msp-fleet-table.ts',
+        'msp-license-meter': 'components/msp-license-meter.ts',
+        'msp-customer-detail': 'components/msp-customer-detail.ts',
       },
       formats: ['es'],
     },

@@ -4,4 +4,6 @@ export { MspProvider } from './core/provider.define.js';
 export type { EmbedSession } from './core/provider.define.js';
 export { MspFleetTable } from './fleet-table/define.js';
 export type { FleetFilters, FleetRowAction } from './fleet-table/define.js';
+export { MspLicenseMeter, licenceValueText } from './license-meter/define.js';
+export { MspCustomerDetail, customerTabs, type CustomerTab } from './customer-detail/define.js';
 export { presetNames, resolveTheme, themeTokens, type PresetName, type ResolvedTheme, type ThemeRecord } from '../themes/loader.js';

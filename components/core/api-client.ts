@@ -1,5 +1,21 @@
 import { ApiError, classifyProblem, type MspErrorDetail, type ProblemBody } from './errors.js';
-import type { ExportFormat, FleetColumnId, FleetColumnsPreference, FleetPage, FleetQueryParams, FleetSummary, Me } from './api-types.js';
+import type {
+  ActivityPage,
+  Customer,
+  CustomerPatch,
+  CustomerTransition,
+  CustomerUsage,
+  CustomerUsers,
+  ExportFormat,
+  FleetColumnId,
+  FleetColumnsPreference,
+  FleetPage,
+  FleetQueryParams,
+  FleetSummary,
+  InviteSent,
+  Licence,
+  Me,
+} from './api-types.js';
 
 export type * from './api-types.js';
 
@@ -162,6 +178,76 @@ export class ApiClient {
     const disposition = response.headers.get('content-disposition') ?? '';
     const named = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
     return { blob: await response.blob(), filename: named ? decodeURIComponent(named) : `fleet.${format}` };
+  }
+
+  /** One customer with its ETag (the `If-Match` of every change to it). */
+  async customer(id: string, signal?: AbortSignal): Promise<Versioned<Customer>> {
+    const response = await this.request(`/v1/customers/${encodeURIComponent(id)}`, signal ? { signal } : {});
+    const body = (await response.json()) as Customer;
+    return { value: body, etag: etagOf(response, body) };
+  }
+
+  licence(customerId: string, signal?: AbortSignal): Promise<Licence> {
+    return this.json<Licence>(`/v1/customers/${encodeURIComponent(customerId)}/licence`, signal ? { signal } : {});
+  }
+
+  /** Daily scans per product; `from`/`to` are `YYYY-MM-DD` (the BFF defaults to the last 30 days). */
+  customerUsage(customerId: string, range: { from?: string; to?: string }, signal?: AbortSignal): Promise<CustomerUsage> {
+    const query = new URLSearchParams();
+    if (range.from) query.set('from', range.from);
+    if (range.to) query.set('to', range.to);
+    return this.json<CustomerUsage>(`/v1/customers/${encodeURIComponent(customerId)}/usage`, { query, ...(signal ? { signal } : {}) });
+  }
+
+  customerUsers(customerId: string, signal?: AbortSignal): Promise<CustomerUsers> {
+    return this.json<CustomerUsers>(`/v1/customers/${encodeURIComponent(customerId)}/users`, signal ? { signal } : {});
+  }
+
+  /** Sends a new invite link (the old one stops working) and extends its expiry. */
+  resendInvite(customerId: string, userId: string): Promise<InviteSent> {
+    return this.json<InviteSent>(`/v1/customers/${encodeURIComponent(customerId)}/users/${encodeURIComponent(userId)}/invite`, { method: 'POST' });
+  }
+
+  /** One page of the tenant's audit log, newest first. */
+  customerActivity(customerId: string, params: { limit?: number; cursor?: string | null }, signal?: AbortSignal): Promise<ActivityPage> {
+    const query = new URLSearchParams();
+    if (params.limit) query.set('limit', String(params.limit));
+    if (params.cursor) query.set('cursor', params.cursor);
+    return this.json<ActivityPage>(`/v1/customers/${encodeURIComponent(customerId)}/activity`, { query, ...(signal ? { signal } : {}) });
+  }
+
+  updateCustomer(customerId: string, patch: CustomerPatch, etag: string | null): Promise<Versioned<Customer>> {
+    return this.changeCustomer(customerId, '', 'PATCH', patch, etag);
+  }
+
+  /** Lock, unlock, cancel, reactivate, convert to managed or to purchased (`{ licenceQuota? }`). */
+  transitionCustomer(customerId: string, transition: CustomerTransition, etag: string | null, body?: { licenceQuota?: number }): Promise<Versioned<Customer>> {
+    return this.changeCustomer(customerId, `/${transition}`, 'POST', body, etag);
+  }
+
+  /** Makes an active user of the tenant its main user. */
+  setMainUser(customerId: string, userId: string, etag: string | null): Promise<Versioned<Customer>> {
+    return this.changeCustomer(customerId, '/main-user', 'PUT', { userId }, etag);
+  }
+
+  /** Marks the customer `deleting`; a job then purges the tenant. */
+  requestCustomerDeletion(customerId: string, etag: string | null): Promise<Versioned<Customer>> {
+    return this.changeCustomer(customerId, '/deletion', 'POST', { confirm: 'DELETE' }, etag);
+  }
+
+  /** Every change of a customer carries `If-Match` and answers the updated customer with its new ETag. */
+  private async changeCustomer(customerId: string, suffix: string, method: string, body: unknown, etag: string | null): Promise<Versioned<Customer>> {
+    const headers: Record<string, string> = {};
+    // Never a wildcard: without a known version the BFF answers 428 rather than overwrite blindly.
+    if (etag) headers['if-match'] = etag;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await this.request(`/v1/customers/${encodeURIComponent(customerId)}${suffix}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const value = (await response.json()) as Customer;
+    return { value, etag: etagOf(response, value) };
   }
 
   private async problem(response: Response): Promise<ApiError> {

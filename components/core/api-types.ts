@@ -7,16 +7,25 @@ import type { Hono } from 'hono';
 import type { FleetRowJson, fleetRoutes } from '../../bff/routes/fleet.js';
 import type { meRoutes } from '../../bff/routes/me.js';
 import type { preferencesRoutes } from '../../bff/routes/preferences.js';
+import type { customersRoutes } from '../../bff/routes/customers.js';
+import type { licencesRoutes } from '../../bff/routes/licences.js';
+import type { lifecycleRoutes } from '../../bff/routes/lifecycle.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type SchemaOf<App> = App extends Hono<any, infer S, any> ? S : never;
 type Endpoint<App, Path extends keyof SchemaOf<App>> = SchemaOf<App>[Path] extends { $get: infer G } ? G : never;
 type Ok<E> = E extends { status: 200; output: infer O } ? O : never;
 type QueryOf<E> = E extends { input: { query: infer Q } } ? Q : never;
+type JsonBody<E> = E extends { input: { json: infer B } } ? B : never;
 
 type FleetApp = ReturnType<typeof fleetRoutes>;
 type MeApp = ReturnType<typeof meRoutes>;
 type PreferencesApp = ReturnType<typeof preferencesRoutes>;
+type CustomersApp = ReturnType<typeof customersRoutes>;
+type LicencesApp = ReturnType<typeof licencesRoutes>;
+type LifecycleApp = ReturnType<typeof lifecycleRoutes>;
+/** One method of one path, e.g. `Route<LifecycleApp, '/v1/customers/:id', '$patch'>`. */
+type Route<App, Path extends keyof SchemaOf<App>, Method extends string> = SchemaOf<App>[Path] extends Record<Method, infer E> ? E : never;
 
 export type { FleetRowJson };
 /** `GET /v1/fleet` → one page. */
@@ -41,3 +50,42 @@ export type FleetColumnsPreference = Preference['value'];
 export type { FleetColumnId } from '../../bff/domain/fleet-columns.js';
 
 export type ExportFormat = 'json' | 'csv' | 'xlsx';
+
+/** `GET /v1/customers/{id}` → profile, subscription, posture and counts; the ETag is `"<version>"`. */
+export type Customer = Ok<Endpoint<CustomersApp, '/v1/customers/:id'>>;
+export type CustomerStatus = Customer['status'];
+
+/** `GET /v1/customers/{id}/licence`: use against the quota, warning level, billing period, trial days. */
+export type Licence = Ok<Endpoint<LicencesApp, '/v1/customers/:id/licence'>>;
+/** `GET /v1/customers/{id}/usage?from&to`: daily scans per product, every day of the range present. */
+export type CustomerUsage = Ok<Endpoint<LicencesApp, '/v1/customers/:id/usage'>>;
+/** `GET /v1/customers/{id}/activity?limit&cursor`: the tenant's audit log, newest first. */
+export type ActivityPage = Ok<Endpoint<LicencesApp, '/v1/customers/:id/activity'>>;
+export type ActivityEntry = ActivityPage['items'][number];
+
+/** `GET /v1/customers/{id}/users`. */
+export interface CustomerUsers {
+  items: CustomerUser[];
+  contact: { name: string | null; email: string | null };
+}
+export interface CustomerUser {
+  id: string;
+  name: string;
+  email: string;
+  status: 'invited' | 'active' | 'deactivated';
+  roles: string[];
+  isMainUser: boolean;
+  invite: { expiresAt: string; acceptedAt: string | null; sentCount: number; lastSentAt: string; expired: boolean } | null;
+}
+/** `POST /v1/customers/{id}/users/{userId}/invite` → 202. */
+export interface InviteSent {
+  userId: string;
+  email: string;
+  expiresAt: string;
+  sentCount: number;
+}
+
+/** `PATCH /v1/customers/{id}` body: any of name, address, VAT ID, access delegation. */
+export type CustomerPatch = JsonBody<Route<LifecycleApp, '/v1/customers/:id', '$patch'>>;
+/** The `POST /v1/customers/{id}/<transition>` state changes. */
+export type CustomerTransition = 'lock' | 'unlock' | 'cancel' | 'reactivate' | 'convert-to-managed' | 'convert-to-purchased';

@@ -1,5 +1,6 @@
 import { LitElement } from 'lit';
 import { ensureContextRoot } from './context.js';
+import type { Customer } from './api-types.js';
 import type { MspErrorDetail } from './errors.js';
 
 /**
@@ -12,6 +13,8 @@ export interface MspEventMap {
   'msp-row-action': { action: string; customerId: string };
   'msp-selection-change': { selectedIds: string[] };
   'msp-sort-change': { sort: string; order: 'asc' | 'desc' };
+  'msp-tab-change': { customerId: string; tab: string };
+  'msp-customer-changed': { customerId: string; action: string; customer: Customer };
 }
 
 type MspEvents = { [K in keyof MspEventMap]: CustomEvent<MspEventMap[K]> };

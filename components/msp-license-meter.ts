@@ -1,0 +1,2 @@
+/** Entry point: registers <msp-license-meter>. */
+export * from './license-meter/define.js';

@@ -275,7 +275,7 @@ const placeholders: Record<string, [string, string]> = {
   settings: ['Settings', 'Team, branding and billing settings of your portal will appear here.'],
 };
 
-function showView(name: 'customers' | 'customer' | 'placeholder') {
+function showView(name: 'customers' | 'customer' | 'outbox' | 'placeholder') {
   for (const view of Array.from(document.querySelectorAll<HTMLElement>('section.view'))) view.hidden = view.dataset.view !== name;
   main.dataset.page = name;
 }
@@ -295,6 +295,9 @@ async function route() {
   if (section === 'customers' && parts[1]) {
     showView('customer');
     await showCustomer(parts[1]);
+  } else if (section === 'outbox') {
+    showView('outbox');
+    await showOutbox(parts[1]);
   } else if (section in placeholders) {
     const [title, text] = placeholders[section]!;
     byId('placeholder-title').textContent = title;
@@ -437,6 +440,90 @@ async function showCustomer(id: string) {
     main.dataset.state = 'error';
   }
 }
+
+// --- Outbox: the demo's captured email (demo/mail-capture.ts) ----------------------------------
+
+interface OutboxEntry {
+  id: string;
+  date: string;
+  from: string;
+  to: string;
+  subject: string;
+}
+
+interface OutboxMessage extends OutboxEntry {
+  html: string | null;
+  text: string | null;
+}
+
+const formatDateTime = (iso: string) => new Intl.DateTimeFormat(lang(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+
+function outboxMessageView(m: OutboxMessage) {
+  let frame: HTMLIFrameElement | null = null;
+  if (m.html) {
+    frame = h('iframe', { className: 'outbox-frame', title: `HTML part of “${m.subject}”`, src: `/demo/outbox/${encodeURIComponent(m.id)}/html` });
+    // No permissions at all: the message's own URL serves it with a CSP that allows only its
+    // inline styles and embedded images (the portal's CSP, which a srcdoc frame would inherit,
+    // forbids inline styles).
+    frame.setAttribute('sandbox', '');
+    frame.referrerPolicy = 'no-referrer';
+  }
+  return h(
+    'article',
+    { class: 'panel outbox-detail', id: 'outbox-detail' },
+    h('h2', { textContent: m.subject || '(no subject)' }),
+    h('dl', {}, ...fact('From', m.from), ...fact('To', m.to), ...fact('Date', formatDateTime(m.date))),
+    frame,
+    h('h3', { textContent: 'Plain-text part' }),
+    h('pre', { className: 'outbox-text', textContent: m.text ?? '(none)' }),
+  );
+}
+
+async function showOutbox(id: string | undefined) {
+  const list = byId('outbox-list');
+  const detail = byId('outbox-message');
+  main.dataset.state = 'loading';
+  try {
+    const res = await fetch('/demo/outbox', { cache: 'no-store' });
+    if (res.status === 404) {
+      byId('outbox-lede').textContent = 'Email goes to the SMTP server in SMTP_URL; the outbox captures it only when SMTP_URL is unset.';
+      list.replaceChildren();
+      detail.replaceChildren();
+      main.dataset.state = 'ready';
+      return;
+    }
+    const { location: where, items } = (await res.json()) as { location: string; items: OutboxEntry[] };
+    byId('outbox-lede').textContent = `Email the portal sent, captured on this machine instead of being delivered (${where}).`;
+    const selected = id ?? items[0]?.id;
+    list.replaceChildren(
+      ...(items.length
+        ? items.map((m) => {
+            const link = h(
+              'a',
+              { href: `#/outbox/${encodeURIComponent(m.id)}` },
+              h('span', { class: 'outbox-subject', textContent: m.subject || '(no subject)' }),
+              h('span', { class: 'outbox-meta', textContent: `${m.to} · ${formatDateTime(m.date)}` }),
+            );
+            if (m.id === selected) link.setAttribute('aria-current', 'true');
+            return h('li', {}, link);
+          })
+        : [h('li', { class: 'muted', textContent: 'No email yet. Invites, deletion confirmations and licence alerts appear here.' })]),
+    );
+    if (!selected) detail.replaceChildren();
+    else {
+      const one = await fetch(`/demo/outbox/${encodeURIComponent(selected)}`, { cache: 'no-store' });
+      detail.replaceChildren(
+        one.ok ? outboxMessageView((await one.json()) as OutboxMessage) : h('p', { class: 'panel empty', textContent: 'This message is not in the outbox.' }),
+      );
+    }
+    main.dataset.state = 'ready';
+  } catch (error) {
+    detail.replaceChildren(h('p', { class: 'panel error', textContent: (error as Error).message }));
+    main.dataset.state = 'error';
+  }
+}
+
+byId('outbox-refresh').addEventListener('click', () => void route());
 
 // --- Widget events -------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ import { loadConfig } from '../bff/config.js';
 import { queryRows } from '../bff/db/client.js';
 import { seed } from '../bff/db/seed.js';
 import { closeOnSignal, explainStartupError, listen, prepare } from '../bff/server.js';
+import { outboxRoutes, startMailCapture } from './mail-capture.js';
 import { demoRoutes, ensureDemoKeys, loadPersonas } from './msp-server.js';
 
 /**
@@ -102,6 +103,9 @@ function portalRoutes() {
 async function main() {
   await buildPortal();
   const config = loadConfig();
+  // No SMTP relay configured: the demo catches its own email (see the portal's Outbox page).
+  const capture = config.smtpUrl ? null : await startMailCapture(path.join(config.dataDir, 'outbox'));
+  if (capture) config.smtpUrl = capture.url;
   const { database, deps, jobs } = await prepare(config);
   const [orgCount] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from orgs`);
   if (!orgCount?.n) {
@@ -115,11 +119,13 @@ async function main() {
   const app = new Hono();
   app.route('/', createApp(deps));
   app.route('/', demoRoutes({ bffUrl: `http://127.0.0.1:${config.port}`, keys, personas }));
+  if (capture) app.route('/', outboxRoutes(capture.dir));
   app.route('/', portalRoutes());
 
   const server = await listen(app.fetch, config.port);
   closeOnSignal(server, database, jobs);
   console.log(`\nPortico demo: open http://localhost:${config.port}/\n(BFF API under /v1, database: ${database.kind} ${database.location})`);
+  if (capture) console.log(`Email is captured, not sent (SMTP_URL is unset): ${capture.dir} — the portal's Outbox page shows it.`);
 }
 
 main().catch((error: unknown) => {

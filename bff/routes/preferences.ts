@@ -8,7 +8,7 @@ import { defaultFleetColumns, fleetColumnIds } from '../domain/fleet-columns.js'
 import { dbPrincipal, type SessionPrincipal } from '../http/env.js';
 import { fieldErrors, HttpProblem } from '../http/problem.js';
 import { router } from '../http/router.js';
-import { commonErrors, json, Problem, problem, Timestamp } from './schemas.js';
+import { commonErrors, json, Problem, problem, Timestamp, Uuid } from './schemas.js';
 
 /**
  * Settings a user keeps on the server, one document per key: `GET` answers the saved value or
@@ -33,16 +33,37 @@ const FleetColumnsPreference = z
   })
   .openapi('FleetColumnsPreference', { description: "The fleet table's column choice (column ids of the fleet view)" });
 
+/** At most this many customers stay open as tabs. */
+const MAX_CUSTOMER_TABS = 12;
+
+const CustomerTabsPreference = z
+  .object({
+    open: z
+      .array(z.object({ id: Uuid, name: z.string().min(1).max(200) }))
+      .max(MAX_CUSTOMER_TABS)
+      .superRefine((tabs, ctx) => {
+        const twice = tabs.find((t, i) => tabs.findIndex((o) => o.id === t.id) !== i);
+        if (twice) ctx.addIssue({ code: 'custom', message: `opens customer ${twice.id} more than once` });
+      })
+      .describe('The open customers, in tab order'),
+    active: Uuid.nullable().describe('The customer shown, one of `open`; null shows none'),
+  })
+  .superRefine((v, ctx) => {
+    if (v.active && !v.open.some((t) => t.id === v.active)) ctx.addIssue({ code: 'custom', path: ['active'], message: 'must be one of the open customers' });
+  })
+  .openapi('CustomerTabsPreference', { description: 'The customers a user has open as tabs, kept across reloads' });
+
 /** Each key with the schema its value must satisfy and the value a user who never saved sees. */
 const preferences = {
   'fleet-columns': { schema: FleetColumnsPreference, defaults: defaultFleetColumns },
+  'customer-tabs': { schema: CustomerTabsPreference, defaults: { open: [], active: null } },
 } satisfies Record<string, { schema: z.ZodType; defaults: unknown }>;
 
 type PreferenceKey = keyof typeof preferences;
 export const preferenceKeys = Object.keys(preferences) as [PreferenceKey, ...PreferenceKey[]];
 
-/** The value of any key (one key so far; more keys make this a union, checked per key below). */
-const PreferenceValue = FleetColumnsPreference;
+/** The value of any key; which one a key takes is checked per key (so errors point into it). */
+const PreferenceValue = z.union([FleetColumnsPreference, CustomerTabsPreference]);
 
 const KeyParam = z.object({
   key: z.enum(preferenceKeys).openapi({ param: { name: 'key', in: 'path' }, example: 'fleet-columns' }),
@@ -58,7 +79,16 @@ const Preference = z
   .openapi('Preference');
 type PreferenceJson = z.infer<typeof Preference>;
 
-const PreferenceUpdate = z.object({ value: PreferenceValue }).openapi('PreferenceUpdate');
+// The value is checked against its key's schema in the handler, so a 400 points into that schema
+// (`#/body/value/visible/1`) rather than at a union that matched no member.
+const PreferenceUpdate = z
+  .object({
+    value: z.custom<unknown>((v) => v !== undefined, { error: 'is required' }).openapi({
+      type: 'object',
+      description: "The new value, in the key's schema: `FleetColumnsPreference` for fleet-columns, `CustomerTabsPreference` for customer-tabs",
+    }),
+  })
+  .openapi('PreferenceUpdate');
 
 const PreferenceConflict = Problem.extend({
   current: Preference.describe('What is saved now; re-apply the change to it and send its version'),

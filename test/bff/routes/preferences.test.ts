@@ -171,6 +171,32 @@ for (const backend of backends) {
       assert.equal((await get(admin)).headers.get('etag'), etag, 'nothing was saved');
     });
 
+    test('customer-tabs: the default is none open; a saved list and its active tab round-trip; its rules give pointers', async () => {
+      const tabs = '/v1/me/preferences/customer-tabs';
+      const token = await world.staffToken('B', 'accountManager');
+      const first = await get(token, tabs);
+      assert.equal(first.headers.get('etag'), '"0"');
+      assert.deepEqual(await first.json(), { key: 'customer-tabs', value: { open: [], active: null }, version: 0, updatedAt: null });
+      const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+      const value = { open: [{ id: id(1), name: 'Acme' }, { id: id(2), name: 'Globex' }], active: id(2) };
+      const saved = await put(token, value, '"0"', tabs);
+      assert.equal(saved.status, 200, await saved.clone().text());
+      assert.deepEqual(((await saved.json()) as Preference).value, value);
+      assert.deepEqual(((await (await get(token, tabs)).json()) as Preference).value, value);
+      assert.deepEqual(((await (await get(token)).json()) as Preference).value, defaultFleetColumns, 'the keys are separate documents');
+
+      const thirteen = Array.from({ length: 13 }, (_, i) => ({ id: id(i + 1), name: `Customer ${i + 1}` }));
+      const cases: [unknown, string][] = [
+        [{ open: thirteen, active: null }, '#/body/value/open'],
+        [{ open: [{ id: id(1), name: 'A' }, { id: id(1), name: 'A' }], active: null }, '#/body/value/open'],
+        [{ open: [{ id: id(1), name: 'A' }], active: id(2) }, '#/body/value/active'],
+        [{ open: [{ id: 'nope', name: 'A' }], active: null }, '#/body/value/open/0/id'],
+        [{ open: [{ id: id(1), name: '' }], active: null }, '#/body/value/open/0/name'],
+        [{ open: [] }, '#/body/value/active'],
+      ];
+      for (const [bad, pointer] of cases) await expectFieldError(await put(token, bad, '"1"', tabs), pointer, JSON.stringify(bad).slice(0, 80));
+    });
+
     test('a session whose user lost access reads and writes nothing', async () => {
       const token = await world.staffToken('A', 'marketing');
       assert.equal((await get(token)).status, 200, 'every role keeps preferences');

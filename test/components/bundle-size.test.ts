@@ -11,18 +11,26 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const LIMIT_BYTES = 35 * 1024;
 let outDir: string;
 
-/** Every file an entry loads, statically or lazily (the virtualizer's layout is a lazy chunk). */
-function closure(entry: string): string[] {
+/**
+ * Every file an entry loads, statically or lazily (the virtualizer's layout is a lazy chunk); with
+ * `{ lazy: false }` only what loads with the entry itself (`import("…")` is not followed).
+ */
+function closure(entry: string, { lazy = true } = {}): string[] {
   const seen = new Set<string>();
+  const imports = lazy ? /(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g : /(?:from|import)\s*["'](\.{1,2}\/[^"']+)["']/g;
   const visit = (file: string) => {
     if (seen.has(file)) return;
     seen.add(file);
     const code = fs.readFileSync(file, 'utf8');
-    for (const m of code.matchAll(/(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)) visit(path.resolve(path.dirname(file), m[1]!));
+    for (const m of code.matchAll(imports)) visit(path.resolve(path.dirname(file), m[1]!));
   };
   visit(path.join(outDir, entry));
   return [...seen];
 }
+
+/** A message only chart.js itself contains (its date adapter stub). */
+const CHART_JS_MARKER = 'Check that a complete date adapter is provided';
+const codeOf = (files: string[]) => files.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
 
 const gzipSize = (files: string[]) => files.reduce((sum, f) => sum + gzipSync(fs.readFileSync(f), { level: 9 }).length, 0);
 
@@ -47,7 +55,25 @@ describe('widget bundle', () => {
     assert.ok(!code.includes('msp-fleet-table'), 'the fleet table is not pulled into the provider entry');
   });
 
+  it('keeps the customer-detail entry under 32 KB gzip, with chart.js only behind a dynamic import', () => {
+    const initial = closure('msp-customer-detail.js', { lazy: false });
+    const size = gzipSize(initial);
+    console.log(`msp-customer-detail: ${(size / 1024).toFixed(1)} KB gzip over ${initial.length} files (charts load later)`);
+    assert.ok(size <= 32 * 1024, `msp-customer-detail is ${(size / 1024).toFixed(1)} KB gzip, over the 32 KB budget`);
+    assert.ok(!codeOf(initial).includes(CHART_JS_MARKER), 'chart.js is not in the initial closure of msp-customer-detail');
+    const lazy = closure('msp-customer-detail.js').filter((f) => !initial.includes(f));
+    assert.ok(codeOf(lazy).includes(CHART_JS_MARKER), 'chart.js is reachable through the dynamic import');
+  });
+
+  it('keeps the license-meter entry under 16 KB gzip and free of chart code', () => {
+    const files = closure('msp-license-meter.js');
+    const size = gzipSize(files);
+    console.log(`msp-license-meter: ${(size / 1024).toFixed(1)} KB gzip over ${files.length} files`);
+    assert.ok(size <= 16 * 1024, `msp-license-meter is ${(size / 1024).toFixed(1)} KB gzip, over the 16 KB budget`);
+    assert.ok(!codeOf(files).includes(CHART_JS_MARKER), 'no chart.js in the meter');
+  });
+
   it('emits one entry per element plus the index', () => {
-    for (const entry of ['index.js', 'msp-provider.js', 'msp-fleet-table.js']) assert.ok(fs.existsSync(path.join(outDir, entry)), entry);
+    for (const entry of ['index.js', 'msp-provider.js', 'msp-fleet-table.js', 'msp-license-meter.js', 'msp-customer-detail.js']) assert.ok(fs.existsSync(path.join(outDir, entry)), entry);
   });
 });

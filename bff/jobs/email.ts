@@ -68,7 +68,8 @@ export async function deliverEmail(
 
   const messageId = messageIdOf(message.id);
   try {
-    await transport.send({ ...rendered, fromName: rendered.senderName, to: message.to, messageId });
+    // The subject recorded with the row (what lists and the audit show) is the one sent.
+    await transport.send({ ...rendered, subject: message.subject, fromName: rendered.senderName, to: message.to, messageId });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const final = isPermanentFailure(error) || job.retryCount >= job.retryLimit;

@@ -36,18 +36,18 @@ const FleetColumnsPreference = z
 /** At most this many customers stay open as tabs. */
 const MAX_CUSTOMER_TABS = 12;
 
-const CustomerTabsPreference = z
-  .object({
-    open: z
-      .array(z.object({ id: Uuid, name: z.string().min(1).max(200) }))
-      .max(MAX_CUSTOMER_TABS)
-      .superRefine((tabs, ctx) => {
-        const twice = tabs.find((t, i) => tabs.findIndex((o) => o.id === t.id) !== i);
-        if (twice) ctx.addIssue({ code: 'custom', message: `opens customer ${twice.id} more than once` });
-      })
-      .describe('The open customers, in tab order'),
-    active: Uuid.nullable().describe('The customer shown, one of `open`; null shows none'),
+const OpenCustomers = z
+  .array(z.object({ id: Uuid, name: z.string().min(1).max(200) }))
+  .max(MAX_CUSTOMER_TABS)
+  .superRefine((tabs, ctx) => {
+    const twice = tabs.find((t, i) => tabs.findIndex((o) => o.id === t.id) !== i);
+    if (twice) ctx.addIssue({ code: 'custom', message: `opens customer ${twice.id} more than once` });
   })
+  .describe('The open customers, in tab order');
+const ActiveCustomer = Uuid.nullable().describe('The customer shown, one of `open`; null shows none');
+
+const CustomerTabsPreference = z
+  .object({ open: OpenCustomers, active: ActiveCustomer })
   .superRefine((v, ctx) => {
     if (v.active && !v.open.some((t) => t.id === v.active)) ctx.addIssue({ code: 'custom', path: ['active'], message: 'must be one of the open customers' });
   })
@@ -79,14 +79,18 @@ const Preference = z
   .openapi('Preference');
 type PreferenceJson = z.infer<typeof Preference>;
 
-// The value is checked against its key's schema in the handler, so a 400 points into that schema
-// (`#/body/value/visible/1`) rather than at a union that matched no member.
+// The body takes the fields of every key, each checked as its key checks it; the handler then
+// checks the value against its own key's schema (which fields it needs, and rules across them).
 const PreferenceUpdate = z
   .object({
-    value: z.custom<unknown>((v) => v !== undefined, { error: 'is required' }).openapi({
-      type: 'object',
-      description: "The new value, in the key's schema: `FleetColumnsPreference` for fleet-columns, `CustomerTabsPreference` for customer-tabs",
-    }),
+    value: z
+      .object({
+        visible: FleetColumnsPreference.shape.visible.optional(),
+        order: FleetColumnsPreference.shape.order,
+        open: OpenCustomers.optional(),
+        active: ActiveCustomer.optional(),
+      })
+      .describe('fleet-columns takes `visible` and `order` (FleetColumnsPreference); customer-tabs takes `open` and `active` (CustomerTabsPreference)'),
   })
   .openapi('PreferenceUpdate');
 

@@ -25,8 +25,7 @@ describe('demo mail capture', () => {
     const transport = smtpTransport(capture.url, 'Portico <no-reply@portico.test>');
     const email = renderEmail('invite', {
       mspName: 'Northwind Cyber',
-      orgName: 'Acme <b>Corp</b>',
-      inviteeName: 'Dana Reyes',
+      customerName: 'Acme <b>Corp</b>',
       inviteUrl: 'http://localhost:8787/accept-invite?token=t1',
       expiresAt: '2026-11-28T14:00:00.000Z',
     });

@@ -24,8 +24,10 @@ export const emailDataSchemas = {
   invite: z.object({
     ...common,
     /** The organisation the invitee joins. */
-    orgName: z.string().min(1).max(200),
-    inviteeName: z.string().min(1).max(200),
+    customerName: z.string().min(1).max(200),
+    /** Who sent the invitation, when known. */
+    inviterName: z.string().min(1).max(200).optional(),
+    inviteeName: z.string().min(1).max(200).optional(),
     /** `<portalUrl>/accept-invite?token=…` */
     inviteUrl: z.url({ protocol: /^https?$/ }),
     expiresAt: isoDate,
@@ -33,10 +35,12 @@ export const emailDataSchemas = {
   'tenant-deleted': z.object({
     ...common,
     /** The deleted customer, sub-partner or enterprise. */
-    orgName: z.string().min(1).max(200),
-    requestedByName: z.string().min(1).max(200),
-    requestedAt: isoDate,
-    deletedAt: isoDate,
+    customerName: z.string().min(1).max(200),
+    requestedByName: z.string().min(1).max(200).optional(),
+    requestedAt: isoDate.nullable().optional(),
+    purgedAt: isoDate,
+    /** How many rows the purge removed, for the record. */
+    rowsDeleted: z.number().int().min(0).optional(),
   }),
   'licence-threshold': z.object({
     ...common,
@@ -103,15 +107,16 @@ const percent = (share: number) => `${Math.round(share * 100)} %`;
 const contents: { [K in EmailKind]: (d: EmailData[K]) => EmailContent } = {
   invite: (d) => {
     const expires = longDateTime(d.expiresAt, d.timeZone);
+    const inviter = d.inviterName ? `${d.inviterName} of ${d.mspName}` : d.mspName;
     return {
-      subject: `${d.mspName} invited you to ${d.orgName}`,
-      preheader: `Accept the invitation to the security portal of ${d.orgName}. The link works until ${expires}.`,
-      heading: `Join ${d.orgName}`,
+      subject: `${d.mspName} invited you to ${d.customerName}`,
+      preheader: `Accept the invitation to the security portal of ${d.customerName}. The link works until ${expires}.`,
+      heading: `Join ${d.customerName}`,
       blocks: [
-        { type: 'paragraph', text: `Hello ${d.inviteeName},` },
+        { type: 'paragraph', text: d.inviteeName ? `Hello ${d.inviteeName},` : 'Hello,' },
         {
           type: 'paragraph',
-          text: `${d.mspName} has invited you to the security portal of ${d.orgName}. Accept the invitation to set up your access before ${expires}.`,
+          text: `${inviter} has invited you to the security portal of ${d.customerName}. Accept the invitation to set up your access before ${expires}.`,
         },
         { type: 'button', label: 'Accept invitation', url: d.inviteUrl },
         {
@@ -119,25 +124,26 @@ const contents: { [K in EmailKind]: (d: EmailData[K]) => EmailContent } = {
           text: `The invitation expires on ${expires}; after that, ask ${d.mspName} to send a new one. If you did not expect it, ignore this email: nothing happens until the link is used.`,
         },
       ],
-      footer: `Sent by ${d.mspName} because someone there invited ${d.inviteeName} to ${d.orgName}.`,
+      footer: `Sent by ${d.mspName} because ${d.inviterName ?? 'someone there'} invited you to ${d.customerName}.`,
     };
   },
   'tenant-deleted': (d) => ({
-    subject: `${d.orgName} has been deleted`,
-    preheader: `Every record of ${d.orgName} has been removed from the portal.`,
-    heading: `${d.orgName} has been deleted`,
+    subject: `${d.customerName} has been deleted`,
+    preheader: `Every record of ${d.customerName} has been removed from the portal.`,
+    heading: `${d.customerName} has been deleted`,
     blocks: [
       {
         type: 'paragraph',
-        text: `The deletion you requested is complete. ${d.orgName}, its users and all of its data have been removed from the portal. This cannot be undone.`,
+        text: `The deletion you requested is complete. ${d.customerName}, its users and all of its data have been removed from the portal. This cannot be undone.`,
       },
       {
         type: 'facts',
         items: [
-          ['Organisation', d.orgName],
-          ['Requested by', d.requestedByName],
-          ['Requested', longDateTime(d.requestedAt, d.timeZone)],
-          ['Completed', longDateTime(d.deletedAt, d.timeZone)],
+          ['Organisation', d.customerName],
+          ...(d.requestedByName ? [['Requested by', d.requestedByName] as const] : []),
+          ...(d.requestedAt ? [['Requested', longDateTime(d.requestedAt, d.timeZone)] as const] : []),
+          ['Completed', longDateTime(d.purgedAt, d.timeZone)],
+          ...(d.rowsDeleted !== undefined ? [['Records removed', String(d.rowsDeleted)] as const] : []),
         ],
       },
       { type: 'note', text: `Keep this email as your confirmation. If you did not request this deletion, contact ${d.mspName} at once.` },

@@ -20,17 +20,17 @@ import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../h
 
 const invite: EmailData['invite'] = {
   mspName: 'Northwind Cyber',
-  orgName: 'Acme <script>alert(1)</script>',
-  inviteeName: 'Dana Reyes',
+  customerName: 'Acme <script>alert(1)</script>',
+  inviterName: 'Sam Admin',
   inviteUrl: 'https://portal.northwind.example/accept-invite?token=tok_123&lang=en',
   expiresAt: '2026-11-28T14:00:00.000Z',
 };
 const deleted: EmailData['tenant-deleted'] = {
   mspName: 'Northwind Cyber',
-  orgName: 'Globex',
-  requestedByName: 'Sam Admin',
+  customerName: 'Globex',
   requestedAt: '2026-11-20T09:30:00.000Z',
-  deletedAt: '2026-11-20T09:31:00.000Z',
+  purgedAt: '2026-11-20T09:31:00.000Z',
+  rowsDeleted: 42,
 };
 const threshold: EmailData['licence-threshold'] = {
   mspName: 'Northwind Cyber',
@@ -126,8 +126,8 @@ for (const backend of backends) {
       const [goneMail] = copiesOf(gone.id);
       assert.equal(goneMail?.mail.subject, 'Globex has been deleted');
       assert.deepEqual(goneMail?.envelope.to, ['sam@northwind.example']);
-      assert.ok(goneMail?.mail.text?.includes('Requested by: Sam Admin'));
-      assert.ok((goneMail?.mail.html || '').includes('Sam Admin'));
+      assert.ok(goneMail?.mail.text?.includes('Records removed: 42'));
+      assert.ok((goneMail?.mail.html || '').includes('Records removed'));
 
       const [alertMail] = copiesOf(alert.id);
       assert.equal(alertMail?.mail.subject, 'Initech: 85 % of scans used');
@@ -139,7 +139,7 @@ for (const backend of backends) {
     test('a delivery the server defers is retried and arrives exactly once', async () => {
       smtp.failNext(1, 451);
       const refusedBefore = smtp.refused;
-      const ref = await queue('tenant-deleted', { ...deleted, orgName: 'Retry Corp' }, ['sam@northwind.example']);
+      const ref = await queue('tenant-deleted', { ...deleted, customerName: 'Retry Corp' }, ['sam@northwind.example']);
       const sent = await waitForStatus(ref.id, 'sent');
       assert.equal(smtp.refused, refusedBefore + 1, 'the first attempt was refused');
       assert.equal(sent.attempts, 2);
@@ -149,7 +149,7 @@ for (const backend of backends) {
     });
 
     test('a message already sent is not sent again when its job runs twice', async () => {
-      const ref = await queue('tenant-deleted', { ...deleted, orgName: 'Twice Ltd' }, ['sam@northwind.example']);
+      const ref = await queue('tenant-deleted', { ...deleted, customerName: 'Twice Ltd' }, ['sam@northwind.example']);
       await waitForStatus(ref.id, 'sent');
       const jobId = await runner!.jobs.send('email-send', ref);
       assert.ok(jobId, 'a second job was queued');
@@ -168,10 +168,10 @@ for (const backend of backends) {
       runner = undefined;
       // A process without SMTP configured records and enqueues, but sends nothing.
       const unconfigured = await startJobs(world.database, { ...config, smtpUrl: undefined });
-      const pending = await queueEmail(world.database.db, { tenantId: world.orgs.mspA, to: ['a@x.example'], ...emailContent('tenant-deleted', { ...deleted, orgName: 'Waiting One' }) });
+      const pending = await queueEmail(world.database.db, { tenantId: world.orgs.mspA, to: ['a@x.example'], ...emailContent('tenant-deleted', { ...deleted, customerName: 'Waiting One' }) });
       await sendQueued(unconfigured.jobs, [pending]);
       // …and a request that committed without reaching the queue at all.
-      const orphan = await queue('tenant-deleted', { ...deleted, orgName: 'Waiting Two' }, ['b@x.example'], false);
+      const orphan = await queue('tenant-deleted', { ...deleted, customerName: 'Waiting Two' }, ['b@x.example'], false);
       await sleep(2500);
       assert.equal((await row(pending.id)).status, 'queued');
       assert.equal(copiesOf(pending.id).length, 0);
@@ -189,26 +189,26 @@ for (const backend of backends) {
       const transport = smtpTransport(smtp.url, config.mailFrom);
       const ctx = { database: world.database, now: () => new Date() };
 
-      const last = await queue('tenant-deleted', { ...deleted, orgName: 'Last Try' }, ['c@x.example'], false);
+      const last = await queue('tenant-deleted', { ...deleted, customerName: 'Last Try' }, ['c@x.example'], false);
       smtp.failNext(1, 451);
       await assert.rejects(deliverEmail(ctx, transport, { data: last, retryCount: 8, retryLimit: 8 }));
       const lastRow = await row(last.id);
       assert.equal(lastRow.status, 'failed');
       assert.match(lastRow.error ?? '', /451/);
 
-      const early = await queue('tenant-deleted', { ...deleted, orgName: 'Early Try' }, ['c@x.example'], false);
+      const early = await queue('tenant-deleted', { ...deleted, customerName: 'Early Try' }, ['c@x.example'], false);
       smtp.failNext(1, 451);
       await assert.rejects(deliverEmail(ctx, transport, { data: early, retryCount: 0, retryLimit: 8 }));
       assert.equal((await row(early.id)).status, 'queued', 'queued again for the next retry');
 
-      const refused = await queue('tenant-deleted', { ...deleted, orgName: 'No Such Box' }, ['c@x.example'], false);
+      const refused = await queue('tenant-deleted', { ...deleted, customerName: 'No Such Box' }, ['c@x.example'], false);
       smtp.failNext(1, 550);
       assert.equal(await deliverEmail(ctx, transport, { data: refused, retryCount: 0, retryLimit: 8 }), 'failed');
       assert.equal((await row(refused.id)).status, 'failed');
 
       const [broken] = await world.database.db
         .insert(emailMessages)
-        .values({ tenantId: world.orgs.mspA, kind: 'invite', to: ['d@x.example'], subject: 'x', data: { mspName: 'Northwind Cyber' } })
+        .values({ tenantId: world.orgs.mspA, kind: 'invite', to: ['d@x.example'], subject: 'x', data: { mspName: 'Northwind Cyber', customerName: 'No Link Ltd' } })
         .returning();
       assert.equal(await deliverEmail(ctx, transport, { data: { tenantId: broken!.tenantId, id: broken!.id }, retryCount: 0, retryLimit: 8 }), 'failed');
       assert.match((await row(broken!.id)).error ?? '', /invite email data is invalid/);

@@ -11,17 +11,18 @@ import { EmailDataError, emailContent, longDateTime, renderEmail, type EmailData
 
 const invite: EmailData['invite'] = {
   mspName: 'Northwind Cyber',
-  orgName: 'Acme & Sons',
+  customerName: 'Acme & Sons',
+  inviterName: 'Sam Admin',
   inviteeName: 'Dana Reyes',
   inviteUrl: 'https://portal.northwind.example/accept-invite?token=abc123&x=1',
   expiresAt: '2026-11-28T14:00:00.000Z',
 };
 const deleted: EmailData['tenant-deleted'] = {
   mspName: 'Northwind Cyber',
-  orgName: 'Globex',
+  customerName: 'Globex',
   requestedByName: 'Sam Admin',
   requestedAt: '2026-11-20T09:30:00.000Z',
-  deletedAt: '2026-11-20T09:31:12.000Z',
+  purgedAt: '2026-11-20T09:31:12.000Z',
   timeZone: 'Europe/Berlin',
 };
 const threshold: EmailData['licence-threshold'] = {
@@ -47,6 +48,13 @@ function visibleText(html: string): string {
 const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 describe('email templates', () => {
+  test('an invite without invitee or inviter names still reads well', () => {
+    const { inviteeName: _a, inviterName: _b, ...bare } = invite;
+    const { text } = renderEmail('invite', bare);
+    assert.ok(text.includes('Hello,\n'));
+    assert.ok(text.includes('Northwind Cyber has invited you to the security portal of Acme & Sons.'));
+  });
+
   test('the invite names the organisation, carries the link as a button and writes the expiry out', () => {
     const email = renderEmail('invite', invite);
     assert.equal(email.subject, 'Northwind Cyber invited you to Acme & Sons');
@@ -88,7 +96,7 @@ describe('email templates', () => {
 
   test('values from the data are escaped in the HTML part and kept verbatim in the text part', () => {
     const evil = '<script>alert("x")</script> & Co';
-    const email = renderEmail('invite', { ...invite, orgName: evil, inviteeName: `"><img src=x onerror=alert(1)>` });
+    const email = renderEmail('invite', { ...invite, customerName: evil, inviteeName: `"><img src=x onerror=alert(1)>` });
     assert.ok(!email.html.includes('<script>'));
     assert.ok(!email.html.includes('<img'));
     assert.ok(email.html.includes('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co'));
@@ -115,6 +123,11 @@ describe('email templates', () => {
     assert.ok(text.includes('Requested: Friday, 20 November 2026 at 10:30 CET'));
     assert.ok(text.includes('Completed: Friday, 20 November 2026 at 10:31 CET'));
     assert.ok(text.includes('Requested by: Sam Admin'));
+    // What the purge job records: no requester name, and the number of rows removed.
+    const { requestedByName: _, ...fromPurge } = deleted;
+    const purged = renderEmail('tenant-deleted', { ...fromPurge, requestedAt: null, rowsDeleted: 1234 }).text;
+    assert.ok(!purged.includes('Requested'));
+    assert.ok(purged.includes('Records removed: 1234'));
   });
 
   test('the threshold alert distinguishes a warning from an exhausted quota, with the period for per-scan', () => {

@@ -46,7 +46,14 @@ export type PaymentMethod = FleetRowJson['paymentMethod'];
 /** `GET/PUT /v1/me/preferences/{key}`: `{ key, value, version, updatedAt }`; the ETag is `"<version>"`. */
 export type Preference = Ok<Endpoint<PreferencesApp, '/v1/me/preferences/:key'>>;
 /** The fleet table's saved column choice: `{ visible, order? }` of column ids. */
-export type FleetColumnsPreference = Preference['value'];
+export type FleetColumnsPreference = Extract<Preference['value'], { visible: unknown }>;
+/** The customers open as tabs: `{ open: [{ id, name }] (at most 12), active: id | null }`. */
+export type CustomerTabsPreference = Extract<Preference['value'], { open: unknown }>;
+/** Each preference key with its value. */
+export interface PreferenceValues {
+  'fleet-columns': FleetColumnsPreference;
+  'customer-tabs': CustomerTabsPreference;
+}
 export type { FleetColumnId } from '../../bff/domain/fleet-columns.js';
 
 export type ExportFormat = 'json' | 'csv' | 'xlsx';

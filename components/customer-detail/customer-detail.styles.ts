@@ -8,6 +8,8 @@ const own = css`
     font-family: var(--msp-font-family);
     font-size: var(--msp-font-size);
     position: relative;
+    /* In a host's grid or flex layout, wide tabs or tables scroll inside instead of widening the page. */
+    min-inline-size: 0;
   }
   :host([hidden]) {
     display: none;
@@ -112,6 +114,8 @@ const own = css`
   }
   .actions {
     position: relative;
+    /* Stays at the end when the header wraps, so the end-aligned menu opens inside the element. */
+    margin-inline-start: auto;
   }
   .menu {
     position: absolute;
@@ -323,7 +327,7 @@ const own = css`
   }
   .charts {
     display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(min(100%, 18rem), 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(min(100%, 26rem), 1fr));
     gap: calc(var(--msp-space) * 3);
   }
   details {
@@ -339,8 +343,7 @@ const own = css`
     align-items: end;
     gap: calc(var(--msp-space) * 2);
   }
-  .range label,
-  .form-field label {
+  .range label {
     display: flex;
     flex-direction: column;
     gap: var(--msp-space);
@@ -461,6 +464,7 @@ const own = css`
     gap: var(--msp-space);
   }
   .form-field label {
+    font-size: 0.85em;
     color: var(--msp-color-text);
   }
   .hint {

@@ -44,8 +44,8 @@ const changeErrors = {
   428: problem('`If-Match` is missing: read the customer first and send its ETag'),
 } as const;
 
-const jsonBody = <T extends z.ZodType>(schema: T, required = true) => ({
-  required,
+const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
   content: { 'application/json': { schema } },
 });
 
@@ -66,20 +66,17 @@ const CustomerUpdate = z
     vatId: z.string().trim().max(30).nullable().optional().describe('Null removes it; required when the country differs from the MSP\'s'),
     accessDelegation: z.enum(['disabled', 'read_only', 'full']).optional(),
   })
-  .strict()
   .refine((v) => Object.keys(v).length > 0, { error: 'name at least one field to change' })
   .openapi('CustomerUpdate');
 
 const Conversion = z
   .object({ licenceQuota: z.number().int().min(1).max(1_000_000).optional().describe('A new quota; the trial quota stays otherwise') })
-  .strict()
   .openapi('TrialConversion');
 
-const MainUserChange = z.object({ userId: Uuid }).strict().openapi('MainUserChange');
+const MainUserChange = z.object({ userId: Uuid }).openapi('MainUserChange');
 
 const DeletionRequest = z
   .object({ confirm: z.literal('DELETE', { error: 'type DELETE (in capitals) to confirm' }) })
-  .strict()
   .openapi('DeletionRequest');
 
 /** Countries whose addresses need a state. */
@@ -111,9 +108,9 @@ const toManaged = action('/v1/customers/{id}/convert-to-managed', 'Convert a sel
 const toPurchased = createRoute({
   method: 'post',
   path: '/v1/customers/{id}/convert-to-purchased',
-  summary: 'Convert a trial to a purchased plan, keeping all data',
+  summary: 'Convert a trial to a purchased plan, keeping all data (body `{}` keeps the quota)',
   ...common,
-  request: { ...bare, body: jsonBody(Conversion, false) },
+  request: { ...bare, body: jsonBody(Conversion) },
   responses: ok,
 });
 const mainUser = createRoute({
@@ -212,7 +209,7 @@ async function changeCustomer(
     if (!loaded) throw notFound('customer');
     const before = loaded.customer;
     if (before.version !== expected) {
-      throw new HttpProblem(412, 'precondition_failed', `The customer changed since you read it: it is at version ${before.version}, not ${expected}.`, undefined, undefined, {
+      throw new HttpProblem(412, 'precondition_failed', `The customer changed since you read it: it is at version ${before.version}, not ${expected}.`, undefined, { etag: customerEtag(before) }, {
         current: before,
       });
     }
@@ -354,7 +351,7 @@ export function lifecycleRoutes() {
       return c.json(customer, 200);
     })
     .openapi(toPurchased, async (c) => {
-      const { licenceQuota } = (c.req.valid('json') as z.infer<typeof Conversion> | undefined) ?? {};
+      const { licenceQuota } = c.req.valid('json');
       const customer = await changeCustomer(c, c.req.valid('param').id, c.req.valid('header')['if-match'], 'convert_to_purchased', async ({ tx, id, loaded, now }) => {
         const sub = subscriptionOf(loaded);
         if (licenceQuota !== undefined && sub.licenceModel === 'unlimited') {

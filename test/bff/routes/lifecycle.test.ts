@@ -179,17 +179,17 @@ for (const backend of backends) {
       assert.ok(converted.renewsAt && new Date(converted.renewsAt) > new Date());
       assert.equal(converted.licences?.quota, 40);
       assert.deepEqual(await counts(id), dataBefore);
-      await expectProblem(await send(id, '/convert-to-purchased'), 409, 'invalid-transition');
+      await expectProblem(await send(id, '/convert-to-purchased', { body: {} }), 409, 'invalid-transition');
       const [audit] = await auditOf(id, 'customer.convert_to_purchased');
       assert.equal(audit?.before.plan, 'trial');
       assert.equal(audit?.after.plan, 'purchased');
     });
 
-    test('a trial converts without a body too, keeping its quota', async () => {
+    test('a trial converts with an empty body too, keeping its quota', async () => {
       const id = await customerWhere(sql`s.plan = 'purchased' and s.licence_model <> 'unlimited' and cp.status = 'active'`);
       await owner(sql`update subscriptions set plan = 'trial', trial_ends_at = now() + interval '14 days', renews_at = null where tenant_id = ${id}::uuid`);
       const { customer } = await read(id);
-      const converted = await ok(await send(id, '/convert-to-purchased'));
+      const converted = await ok(await send(id, '/convert-to-purchased', { body: {} }));
       assert.equal(converted.plan, 'purchased');
       assert.equal(converted.licences?.quota, customer.licences?.quota);
     });

@@ -247,6 +247,18 @@ for (const backend of backends) {
       assert.equal((await emailsOf(id, old)).length, 2);
     });
 
+    test("a sub-partner's customer alerts the sub-partner's admins, in its name", async () => {
+      const id = world.orgs.customersPartner[0]!;
+      await prepare(id, 'per_asset', 11, 9);
+      const old = await recorded(id);
+      assert.equal((await postAsset(id, { kind: 'domain', value: 'partner-tenth.example' })).status, 201);
+      const [email, ...more] = await emailsOf(id, old);
+      assert.deepEqual(more, []);
+      assert.deepEqual(email!.to, await mspAdminEmails(world.orgs.partner));
+      assert.ok(email!.to.length > 0);
+      assert.equal(email!.data.mspName, 'Harbor IT Partners');
+    });
+
     test('requests crossing at the same moment record one notification and one email', async () => {
       const id = world.orgs.customersA[6]!;
       await prepare(id, 'per_asset', 20, 16);

@@ -222,6 +222,20 @@ export function queryVariants(op: ApiOperation, base: Record<string, string> = {
   return variants;
 }
 
+/**
+ * The URL whose GET answers the ETag an If-Match operation sends: its own, or for an action on
+ * a resource (`POST /v1/customers/{id}/lock`) the resource's (`/v1/customers/{id}`).
+ */
+export function etagUrlOf(doc: OpenApiDocument, op: ApiOperation, url: string): string {
+  let path = op.path;
+  let at = url;
+  while (!doc.paths[path]?.get && path.lastIndexOf('/') > 0) {
+    path = path.slice(0, path.lastIndexOf('/'));
+    at = at.slice(0, at.lastIndexOf('/'));
+  }
+  return at;
+}
+
 /** The ETag a GET of the same URL answers, to send as `If-Match`. */
 export async function currentEtag(world: World, url: string, token: string | undefined): Promise<string> {
   const res = await world.request(url, token ? { token } : {});
@@ -336,6 +350,64 @@ export const exampleBodies: Record<string, (world: World) => Record<string, unkn
   // A new asset each time (a second spelling of an existing one answers 200 instead of 201).
   'POST /v1/customers/{id}/assets': () => ({ kind: 'subdomain', value: `suite-${randomUUID()}.example.com` }),
 };
+
+// --- Customer lifecycle: the state each action starts from ---------------------------------
+
+/** The user the main-user example names; `prepareTarget` makes it an active user of the target. */
+export const SUITE_MAIN_USER = '5e1f0000-0000-4000-8000-00000000a11e';
+
+Object.assign(exampleBodies, {
+  // No VAT-ID: whether one is needed depends on the customer's country (its field is still mutated).
+  'PATCH /v1/customers/{id}': () => ({
+    name: 'Suite Customer Renamed',
+    address: { line1: 'Hafenstrasse 1', line2: '2. OG', postalCode: '20459', city: 'Hamburg', state: 'Hamburg' },
+    accessDelegation: 'full',
+  }),
+  'POST /v1/customers/{id}/convert-to-purchased': () => ({ licenceQuota: 25 }),
+  'PUT /v1/customers/{id}/main-user': () => ({ userId: SUITE_MAIN_USER }),
+  'POST /v1/customers/{id}/deletion': () => ({ confirm: 'DELETE' }),
+} satisfies typeof exampleBodies);
+
+/** Where each lifecycle action must find the customer to succeed (the default: active, managed as seeded). */
+const lifecycleStarts: Record<string, { status?: 'locked' | 'cancelled'; serviceMode?: 'self_service'; trial?: boolean; mainUser?: boolean }> = {
+  'PATCH /v1/customers/{id}': {},
+  'POST /v1/customers/{id}/lock': {},
+  'POST /v1/customers/{id}/unlock': { status: 'locked' },
+  'POST /v1/customers/{id}/cancel': {},
+  'POST /v1/customers/{id}/reactivate': { status: 'cancelled' },
+  'POST /v1/customers/{id}/convert-to-managed': { serviceMode: 'self_service' },
+  'POST /v1/customers/{id}/convert-to-purchased': { trial: true },
+  'PUT /v1/customers/{id}/main-user': { mainUser: true },
+  'POST /v1/customers/{id}/deletion': {},
+};
+
+/**
+ * Lifecycle actions succeed only from certain states, and the suites send each many times to
+ * one customer: before a request meant to succeed, this puts the customer (as the owner,
+ * leaving its version alone) into a state the action accepts. Other operations: nothing.
+ */
+export async function prepareTarget(world: World, op: ApiOperation, pathValues: Record<string, string> | undefined): Promise<void> {
+  const start = lifecycleStarts[op.name];
+  const id = pathValues?.id;
+  // Malformed ids are refused before any state matters.
+  if (!start || !id || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return;
+  const db = world.database.db;
+  const status = start.status ?? 'active';
+  await db.execute(sql`update customer_profiles
+      set status = ${status}::customer_status, deletion_requested_at = null, deletion_requested_by = null
+          ${start.serviceMode ? sql`, service_mode = ${start.serviceMode}::service_mode` : sql``}
+    where tenant_id = ${id}::uuid`);
+  await db.execute(sql`update subscriptions
+      set cancelled_at = ${status === 'cancelled' ? sql`now()` : sql`null`}
+          ${start.trial ? sql`, plan = 'trial', licence_model = 'per_asset', trial_ends_at = now() + interval '14 days', renews_at = null` : sql``}
+    where tenant_id = ${id}::uuid`);
+  if (start.mainUser) {
+    await db.execute(sql`delete from users where id = ${SUITE_MAIN_USER}::uuid and tenant_id <> ${id}::uuid`);
+    await db.execute(sql`insert into users (tenant_id, id, external_id, email, name, status)
+      values (${id}::uuid, ${SUITE_MAIN_USER}::uuid, 'suite-main-user', 'suite.main@example.com', 'Suite Main User', 'active')
+      on conflict do nothing`);
+  }
+}
 
 export function exampleBody(op: ApiOperation, world: World): Record<string, unknown> {
   const make = exampleBodies[op.name];

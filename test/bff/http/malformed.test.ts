@@ -6,10 +6,12 @@ import {
   collectionOf,
   currentEtag,
   essence,
+  etagUrlOf,
   exampleBody,
   httpMethods,
   isEnumParam,
   loadOpenApi,
+  prepareTarget,
   queryVariants,
   resolve,
   urlOf,
@@ -244,7 +246,8 @@ for (const backend of backends) {
       const token = credentials(op);
       const url = urlOf(op, opts.path ?? pathValues.get(op.name), opts.query);
       const body = opts.body ?? validBody(op);
-      const ifMatch = !op.ifMatch || opts.ifMatch === null ? undefined : (opts.ifMatch ?? (await currentEtag(world, url, token)));
+      await prepareTarget(world, op, opts.path ?? pathValues.get(op.name));
+      const ifMatch = !op.ifMatch || opts.ifMatch === null ? undefined : (opts.ifMatch ?? (await currentEtag(world, etagUrlOf(doc, op, url), token)));
       return world.request(url, {
         method: op.method.toUpperCase(),
         ...(token ? { token } : {}),
@@ -320,7 +323,7 @@ for (const backend of backends) {
           };
           const extensions = propertiesOf(declared).filter((k) => !['type', 'title', 'status', 'detail', 'errors'].includes(k));
           assert.ok(extensions.includes('current'), `${op.name}: a 412 should tell what is current (documented: ${extensions.join(', ')})`);
-          const url = urlOf(op, pathValues.get(op.name));
+          const url = etagUrlOf(doc, op, urlOf(op, pathValues.get(op.name)));
           const etag = await currentEtag(world, url, credentials(op));
           const first = await send(op, { ifMatch: etag });
           assert.equal(first.status, op.success!.status, await first.text());

@@ -13,6 +13,7 @@ export interface MspEventMap {
   'msp-row-action': { action: string; customerId: string };
   'msp-selection-change': { selectedIds: string[] };
   'msp-sort-change': { sort: string; order: 'asc' | 'desc' };
+  'msp-customer-tabs-change': { open: { id: string; name: string }[]; active: string | null };
   'msp-tab-change': { customerId: string; tab: string };
   'msp-customer-changed': { customerId: string; action: string; customer: Customer };
 }

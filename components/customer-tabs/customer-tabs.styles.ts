@@ -1,0 +1,93 @@
+import { css } from 'lit';
+
+export default css`
+  :host {
+    display: block;
+    color: var(--msp-color-text);
+    font-family: var(--msp-font-family);
+    font-size: var(--msp-font-size);
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  * {
+    box-sizing: border-box;
+  }
+  button {
+    font: inherit;
+    color: inherit;
+  }
+  :focus-visible {
+    outline: 2px solid var(--msp-color-focus);
+    outline-offset: -2px;
+  }
+  .visually-hidden {
+    position: absolute;
+    inline-size: 1px;
+    block-size: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+  /* The tabs and their close buttons are siblings (a close button may not sit inside a tab);
+     'order' pairs each close button with its tab. */
+  .strip {
+    display: flex;
+    align-items: stretch;
+    gap: 0;
+    overflow-x: auto;
+    border-block-end: 1px solid var(--msp-color-border);
+    margin-block-end: calc(var(--msp-space) * 4);
+  }
+  .tablist {
+    display: contents;
+  }
+  ::slotted([slot='start']) {
+    order: -1;
+    align-self: center;
+    margin-inline-end: calc(var(--msp-space) * 3);
+  }
+  .tab {
+    flex: none;
+    max-inline-size: 16em;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    background: transparent;
+    border: 0;
+    border-block-end: 3px solid transparent;
+    padding: calc(var(--msp-space) * 2) var(--msp-space) calc(var(--msp-space) * 2) calc(var(--msp-space) * 3);
+    color: var(--msp-color-text-muted);
+    cursor: pointer;
+  }
+  .tab:hover {
+    color: var(--msp-color-text);
+  }
+  .tab[aria-selected='true'] {
+    color: var(--msp-color-text);
+    font-weight: 600;
+    border-block-end-color: var(--msp-color-primary);
+  }
+  .close {
+    flex: none;
+    align-self: center;
+    inline-size: 1.75em;
+    block-size: 1.75em;
+    margin-inline-end: calc(var(--msp-space) * 2);
+    padding: 0;
+    line-height: 1;
+    background: transparent;
+    border: 1px solid transparent;
+    border-radius: var(--msp-radius);
+    color: var(--msp-color-text-muted);
+    cursor: pointer;
+  }
+  .close:hover {
+    color: var(--msp-color-text);
+    border-color: var(--msp-color-border);
+    background: var(--msp-color-surface);
+  }
+  .panel[hidden] {
+    display: none;
+  }
+`;

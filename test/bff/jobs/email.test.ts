@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import type { AddressObject } from 'mailparser';
 import type { Config } from '../../../bff/config.js';
 import { emailMessages } from '../../../bff/db/schema.js';
-import { deliverEmail, messageIdOf } from '../../../bff/jobs/email.js';
+import { deliverEmail, emailWorker, messageIdOf } from '../../../bff/jobs/email.js';
 import { startJobs, type JobRunner } from '../../../bff/jobs/index.js';
 import { queueEmail, sendQueued } from '../../../bff/outputs/email/queue.js';
 import { emailContent, type EmailData } from '../../../bff/outputs/email/templates.js';
@@ -183,6 +183,22 @@ for (const backend of backends) {
       await sleep(1500);
       assert.equal(copiesOf(pending.id).length, 1);
       assert.equal(copiesOf(orphan.id).length, 1);
+    });
+
+    test('the sweep picks up a message left sending by a dead process once a job would have expired, not before', async () => {
+      const insert = (customerName: string, createdAt: Date) =>
+        world.database.db
+          .insert(emailMessages)
+          .values({ tenantId: world.orgs.mspA, to: ['e@x.example'], status: 'sending', attempts: 1, createdAt, ...emailContent('tenant-deleted', { ...deleted, customerName }) })
+          .returning();
+      const [stale] = await insert('Stale Sending', new Date(Date.now() - 60 * 60_000));
+      const [recent] = await insert('Recent Sending', new Date());
+      await emailWorker.sweep({ boss: runner!.boss, database: world.database, config, now: () => new Date() });
+      const sent = await waitForStatus(stale!.id, 'sent');
+      assert.equal(sent.attempts, 2);
+      await sleep(2500);
+      assert.equal((await row(recent!.id)).status, 'sending');
+      assert.equal(copiesOf(recent!.id).length, 0);
     });
 
     test('a refused last retry, a permanent refusal and unrenderable data mark the message failed', async () => {

@@ -10,6 +10,7 @@ import { embedSessionRoutes } from './routes/embed-sessions.js';
 import { fleetRoutes } from './routes/fleet.js';
 import { licencesRoutes } from './routes/licences.js';
 import { meRoutes } from './routes/me.js';
+import { onboardingRoutes } from './routes/onboarding.js';
 import { preferencesRoutes } from './routes/preferences.js';
 import { wellKnownRoutes } from './routes/well-known.js';
 
@@ -69,6 +70,7 @@ export function createApp(deps: Deps) {
   app.route('/', preferencesRoutes());
   app.route('/', fleetRoutes());
   app.route('/', customersRoutes());
+  app.route('/', onboardingRoutes());
   app.route('/', licencesRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'embedSession', {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { normalizeAsset, type AssetKind } from '../domain/assets.js';
 import { defaultFleetColumns } from '../domain/fleet-columns.js';
@@ -40,6 +41,11 @@ export const seeded = {
   partner: 'harbor-it',
   enterprise: 'meridian-health-group',
   revoked: 'kestrel-logistics',
+  /**
+   * The token of the one seeded invite that has been accepted already: accepting it again
+   * answers `already_accepted`, so it is safe to publish.
+   */
+  acceptedInviteToken: 'seeded-accepted-invite-token-3b9f4c2e8a7d4f1b',
   staff: {
     admin: 'admin',
     analyst: 'analyst',
@@ -117,6 +123,10 @@ const T = {
   themes: { columns: ['tenant_id', 'color_primary', 'color_accent', 'color_background', 'color_text', 'font_family', 'border_radius', 'mode'], types: ['uuid', 'text', 'text', 'text', 'text', 'text', 'text', 'theme_mode'] },
   audit_log: { columns: ['tenant_id', 'at', 'actor_id', 'actor_role', 'action', 'target_id', 'after'], types: ['uuid', 'timestamptz', 'uuid', 'text', 'text', 'uuid', 'jsonb'] },
   user_preferences: { columns: ['tenant_id', 'user_id', 'key', 'value'], types: ['uuid', 'uuid', 'text', 'jsonb'] },
+  invites: { columns: ['tenant_id', 'id', 'user_id', 'email', 'token_hash', 'expires_at', 'accepted_at', 'sent_count', 'last_sent_at', 'created_at'], types: ['uuid', 'uuid', 'uuid', 'text', 'text', 'timestamptz', 'timestamptz', 'int', 'timestamptz', 'timestamptz'] },
+  email_messages: { columns: ['tenant_id', 'id', 'kind', 'to', 'subject', 'data', 'status', 'attempts', 'message_id', 'created_at', 'sent_at'], types: ['uuid', 'uuid', 'text', 'text[]', 'text', 'jsonb', 'email_status', 'int', 'text', 'timestamptz', 'timestamptz'] },
+  notifications: { columns: ['tenant_id', 'id', 'kind', 'dedupe_key', 'title', 'data', 'created_at'], types: ['uuid', 'uuid', 'text', 'text', 'text', 'jsonb', 'timestamptz'] },
+  idempotency_keys: { columns: ['tenant_id', 'user_id', 'key', 'method', 'path', 'request_hash', 'status', 'response', 'created_at'], types: ['uuid', 'uuid', 'text', 'text', 'text', 'text', 'int2', 'jsonb', 'timestamptz'] },
 } as const;
 
 type Table = keyof typeof T;
@@ -146,6 +156,10 @@ async function insertRows(db: Database, table: Table, rows: Value[][], chunk = 5
   }
 }
 
+const sha256 = (s: string, encoding: 'hex' | 'base64url' = 'hex') => createHash('sha256').update(s).digest(encoding);
+/** A seeded invite's link token: derived from the user id, so it is the same on every seed. */
+const seededInviteToken = (userId: string) => sha256(`seed-invite:${userId}`, 'base64url');
+
 const slugify = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 const iso = (d: Date) => d.toISOString();
 const DAY = 86_400_000;
@@ -165,7 +179,7 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
   const rows: Record<Table, Value[][]> = {
     orgs: [], customer_profiles: [], users: [], role_assignments: [], account_manager_assignments: [],
     subscriptions: [], assets: [], scans: [], findings: [], posture_snapshots: [], themes: [], audit_log: [],
-    user_preferences: [],
+    user_preferences: [], invites: [], email_messages: [], notifications: [], idempotency_keys: [],
   };
   const created = iso(new Date(today.getTime() - 400 * DAY));
 
@@ -228,6 +242,9 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
   const delegations = ['disabled', 'read_only', 'full'];
   const usedNames = new Set<string>();
   const assigned: Record<string, string[]> = { [mspA]: [], [mspB]: [] };
+  /** Main users with an invite (pending for invited customers, accepted for one), and per-asset use. */
+  const invitees: { tenant: string; user: string; email: string; customer: string; msp: string; inviter: string; i: number; accepted: boolean; since: Date }[] = [];
+  const assetUse: { tenant: string; name: string; quota: number; used: number }[] = [];
 
   for (let i = 0; i < n; i++) {
     const owner = owners[i]!;
@@ -258,6 +275,11 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
     const delegation = i < 6 ? 'full' : delegations[i % 3]!;
     const contact = `${r.pick(['Sam', 'Alex', 'Robin', 'Kim', 'Charlie', 'Jamie', 'Maria', 'Paul', 'Sofia', 'Lukas'])} ${r.pick(['Meyer', 'Fischer', 'Wagner', 'Smith', 'Jones', 'Brown', 'Taylor', 'Jansen', 'Dubois', 'Novak'])}`;
     const mainUser = addUser(id, `${slug}-owner`, contact, domain, status === 'invited' ? null : 'customer_admin', status === 'invited' ? 'invited' : 'active');
+    if (status === 'invited' || i === 4) {
+      const seller = owner === mspB ? 'Bluefin Security' : owner === partner ? 'Harbor IT Partners' : 'Northwind Cyber';
+      const inviter = owner === mspB ? 'Oliver Hughes' : owner === partner ? 'Finn Krüger' : 'Anna Weber';
+      invitees.push({ tenant: id, user: mainUser, email: `${slugify(contact).replace(/-/g, '.')}@${domain}`, customer: name, msp: seller, inviter, i, accepted: status !== 'invited', since });
+    }
     if (i < 12) addUser(id, `${slug}-viewer`, `${r.pick(['Nora', 'Ben', 'Ida', 'Tom', 'Eva'])} ${r.pick(['Lang', 'Kaiser', 'Evans', 'Wood'])}`, domain, 'customer_viewer');
     const vat = country === (isB ? 'GB' : 'DE') ? null : `${country === 'GB' ? 'GB' : country}${String(r.int(100000000, 999999999))}`;
     const myTags = tags.filter(() => r.next() < 0.18);
@@ -313,6 +335,7 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
     addAsset('web_app_url', `https://portal.${domain}/`);
     if (r.next() < 0.6) addAsset('web_app_url', `https://shop.${domain}/`);
     addAsset('api_base_url', `https://api.${domain}/v1`);
+    if (model === 'per_asset' && quota) assetUse.push({ tenant: id, name, quota, used: assetRows.length });
 
     // Weekly scans over the last 90 days, then findings from them.
     const scanIds: { id: string; at: Date }[] = [];
@@ -356,8 +379,31 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
     for (const customer of ids) rows.account_manager_assignments.push([customer, am]);
   }
 
+  // Invites of the invited main users (every twentieth one expired, sent twice) and the one
+  // accepted invite; each went out as an email.
+  for (const inv of invitees) {
+    const expired = inv.i % 20 === 14;
+    const sentAt = inv.accepted ? new Date(inv.since.getTime() + DAY) : new Date(today.getTime() - (expired ? 5 : 1) * DAY);
+    const expiresAt = new Date(sentAt.getTime() + 72 * 3_600_000);
+    const token = inv.accepted ? seeded.acceptedInviteToken : seededInviteToken(inv.user);
+    rows.invites.push([inv.tenant, r.uuid(), inv.user, inv.email, sha256(token), iso(expiresAt), inv.accepted ? iso(new Date(sentAt.getTime() + 3_600_000)) : null, expired ? 2 : 1, iso(sentAt), iso(sentAt)]);
+    const data = { inviteUrl: `http://localhost:8787/accept-invite?token=${token}`, customerName: inv.customer, mspName: inv.msp, inviterName: inv.inviter, expiresAt: iso(expiresAt) };
+    rows.email_messages.push([inv.tenant, r.uuid(), 'invite', [inv.email], `${inv.msp} invites you to ${inv.customer}`, JSON.stringify(data), 'sent', 1, `<seed-${inv.user}@portico.localhost>`, iso(sentAt), iso(new Date(sentAt.getTime() + 2000))]);
+  }
+  // A couple of licence warnings: per-asset customers past 90 % of their quota.
+  for (const use of assetUse.filter((u) => u.used >= 0.9 * u.quota).slice(0, 3)) {
+    const data = { model: 'per_asset', quota: use.quota, used: use.used, threshold: 0.9 };
+    rows.notifications.push([use.tenant, r.uuid(), 'licence-threshold', `per_asset:${use.quota}:0.9`, `${use.name} uses ${use.used} of ${use.quota} asset licences`, JSON.stringify(data), iso(new Date(today.getTime() - DAY))]);
+  }
+  // MSP A's admin created the sub-partner with an Idempotency-Key an hour ago; the key stays taken for a day.
+  const partnerCreated = {
+    body: { id: partner, kind: 'partner', slug: seeded.partner, name: 'Harbor IT Partners', parentId: mspA, customer: null, invite: null },
+    headers: { location: `/v1/customers/${partner}` },
+  };
+  rows.idempotency_keys.push([mspA, staffA[seeded.staff.admin]!, 'seed-create-harbor-it', 'POST', '/v1/customers', sha256('seed-create-harbor-it'), 201, JSON.stringify(partnerCreated), iso(new Date(now.getTime() - 3_600_000))]);
+
   // Parents before children (the closure trigger needs the parent's rows).
-  const order: Table[] = ['orgs', 'users', 'role_assignments', 'customer_profiles', 'account_manager_assignments', 'subscriptions', 'assets', 'scans', 'findings', 'posture_snapshots', 'themes', 'audit_log', 'user_preferences'];
+  const order: Table[] = ['orgs', 'users', 'role_assignments', 'customer_profiles', 'account_manager_assignments', 'subscriptions', 'assets', 'scans', 'findings', 'posture_snapshots', 'themes', 'audit_log', 'user_preferences', 'invites', 'email_messages', 'notifications', 'idempotency_keys'];
   await db.transaction(async (tx) => {
     for (const table of order) {
       const started = Date.now();

@@ -14,7 +14,13 @@ const Me = z
     user: z.object({ id: Uuid, externalId: z.string(), email: z.string(), name: z.string() }),
     role: z.enum(roles),
     permissions: z.array(z.string()),
-    org: z.object({ id: Uuid, slug: z.string(), name: z.string(), kind: z.string() }),
+    org: z.object({
+      id: Uuid,
+      slug: z.string(),
+      name: z.string(),
+      kind: z.string(),
+      country: z.string().describe("ISO 3166-1 alpha-2; a customer in another country needs a VAT-ID"),
+    }),
     session: z.object({ expiresAt: Timestamp, origins: z.array(z.string()) }),
   })
   .openapi('Me');
@@ -43,6 +49,7 @@ export function meRoutes() {
           orgSlug: orgs.slug,
           orgName: orgs.name,
           orgKind: orgs.kind,
+          orgCountry: orgs.country,
         })
         .from(users)
         .innerJoin(orgs, eq(orgs.id, users.tenantId))
@@ -56,7 +63,7 @@ export function meRoutes() {
         user: { id: row.id, externalId: row.externalId, email: row.email, name: row.name },
         role: s.role,
         permissions: [...permissionsOf(s.role)],
-        org: { id: row.orgId, slug: row.orgSlug, name: row.orgName, kind: row.orgKind },
+        org: { id: row.orgId, slug: row.orgSlug, name: row.orgName, kind: row.orgKind, country: row.orgCountry },
         session: { expiresAt: s.expiresAt.toISOString(), origins: s.origins },
       },
       200,

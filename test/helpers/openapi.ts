@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../bff/db/client.js';
+import { seeded } from '../../bff/db/seed.js';
 import { ORIGIN, type World } from './db.js';
 import { parseCsv, readXlsx } from './tabular.js';
 
@@ -77,6 +78,8 @@ export interface ApiOperation {
    * ETag a GET of the same URL answers, and check what happens without it.
    */
   ifMatch: boolean;
+  /** Whether the operation accepts `Idempotency-Key` (a creating POST a client may retry). */
+  idempotencyKey: boolean;
   /**
    * The 2xx response: status, the JSON schema (resolved) and the component name it refers to,
    * and every media type it may come as (a download can be JSON, CSV or XLSX).
@@ -85,7 +88,7 @@ export interface ApiOperation {
 }
 
 /** Operations anyone may call; any other operation without `security` fails the suites. */
-export const publicOperations = new Set(['GET /.well-known/jwks.json']);
+export const publicOperations = new Set(['GET /.well-known/jwks.json', 'POST /v1/invites/accept']);
 
 export function resolve(doc: OpenApiDocument, schema: JsonSchema): JsonSchema {
   let s = schema;
@@ -144,10 +147,12 @@ export async function loadOpenApi(world: World): Promise<{ document: OpenApiDocu
       const name = `${method.toUpperCase()} ${path}`;
       const params = op.parameters ?? [];
       for (const p of params) {
-        const known = p.in === 'query' || p.in === 'path' || (p.in === 'header' && p.name.toLowerCase() === 'if-match');
+        const known = p.in === 'query' || p.in === 'path' || (p.in === 'header' && ['if-match', 'idempotency-key'].includes(p.name.toLowerCase()));
         assert.ok(known, `${name}: parameter ${p.name} in ${p.in} is not handled by the security suites`);
       }
-      const ifMatch = params.find((p) => p.in === 'header');
+      const ifMatch = params.find((p) => p.in === 'header' && p.name.toLowerCase() === 'if-match');
+      const idempotencyKey = params.find((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
+      if (idempotencyKey) assert.ok(!idempotencyKey.required, `${name}: Idempotency-Key must be optional`);
       if (ifMatch) {
         assert.ok(ifMatch.required, `${name}: If-Match must be declared required (a missing one answers 428)`);
         for (const status of ['412', '428']) assert.ok(op.responses[status], `${name}: requires If-Match but documents no ${status}`);
@@ -170,6 +175,7 @@ export async function loadOpenApi(world: World): Promise<{ document: OpenApiDocu
         queryParams: params.filter((p) => p.in === 'query'),
         body: body ? resolve(document, body) : undefined,
         ifMatch: !!ifMatch,
+        idempotencyKey: !!idempotencyKey,
         success: ok && okSchema ? { status: Number(ok[0]), schema: resolve(document, okSchema), ref: refName(okSchema), mediaTypes } : undefined,
       });
     }
@@ -320,6 +326,17 @@ export const collections: Record<string, Collection> = {
         sql`select o.id, o.id as tenant from orgs o join customer_profiles cp on cp.tenant_id = o.id order by o.id`,
       ),
   },
+  // Invitees first: the routes that address one user so far act on a pending invite.
+  users: {
+    scope: 'visible',
+    objects: (world) =>
+      queryRows<AddressableObject>(
+        world.database.db,
+        sql`select u.id, u.tenant_id as tenant from users u
+              left join invites i on i.tenant_id = u.tenant_id and i.user_id = u.id
+             order by (u.status = 'invited' and i.accepted_at is null) desc, u.id`,
+      ),
+  },
 };
 
 /** The collection a path parameter names: the segment before `{param}`. */
@@ -349,6 +366,25 @@ export const exampleBodies: Record<string, (world: World) => Record<string, unkn
   'PUT /v1/me/preferences/{key}': () => ({ value: { visible: ['name', 'status', 'posture'], order: ['posture', 'name', 'status'] } }),
   // A new asset each time (a second spelling of an existing one answers 200 instead of 201).
   'POST /v1/customers/{id}/assets': () => ({ kind: 'subdomain', value: `suite-${randomUUID()}.example.com` }),
+  // Every optional field but parentId (the caller's org by default), so each gets mutated.
+  'POST /v1/customers': () => ({
+    accountType: 'customer',
+    name: 'Suite Customer',
+    country: 'DE',
+    state: 'Hamburg',
+    address: { line1: 'Hafenstrasse 1', line2: '2. OG', postalCode: '20459', city: 'Hamburg' },
+    vatId: 'DE123456789',
+    mainUser: { name: 'Suite Owner', email: 'owner@suite-customer.example' },
+    plan: 'purchased',
+    licenceModel: 'per_asset',
+    licenceQuota: 10,
+    serviceMode: 'managed',
+    paymentMethod: 'invoice',
+    accessDelegation: 'read_only',
+    timeZone: 'Europe/Berlin',
+  }),
+  // Accepted already, so accepting again answers 200 and changes nothing.
+  'POST /v1/invites/accept': () => ({ token: seeded.acceptedInviteToken }),
 };
 
 // --- Customer lifecycle: the state each action starts from ---------------------------------

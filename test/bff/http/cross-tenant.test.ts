@@ -57,7 +57,14 @@ type Probe =
    * The caller's own resources, addressed without an object id (`/v1/me/preferences/{key}`,
    * the key an enum): one URL per combination of path values.
    */
-  | { kind: 'own'; op: ApiOperation; urls: string[] };
+  | { kind: 'own'; op: ApiOperation; urls: string[] }
+  /** A creating POST without path parameters: `parentId` in its body says where the new org goes. */
+  | { kind: 'create'; op: ApiOperation }
+  /**
+   * A mutation without body or If-Match of one object, addressed by its id (the last path
+   * parameter) and, before it, the customer that owns it.
+   */
+  | { kind: 'mutation'; op: ApiOperation; objects: AddressableObject[] };
 
 interface SeedFacts {
   orgs: { id: string; slug: string; parent: string | null; kind: string }[];
@@ -102,6 +109,13 @@ async function classify(world: World, doc: OpenApiDocument, op: ApiOperation): P
     return { kind: 'tenant', op };
   }
   const objectParams = op.pathParams.filter((p) => !isEnumParam(p));
+  if (op.method !== 'get' && objectParams.length > 0 && !op.body && !op.ifMatch && objectParams.length === op.pathParams.length) {
+    const last = objectParams[objectParams.length - 1]!;
+    const outer = objectParams.slice(0, -1).map((p) => collectionOf(op, p.name).name);
+    if (outer.every((name) => name === 'customers') && outer.length <= 1) {
+      return { kind: 'mutation', op, objects: await collectionOf(op, last.name).collection.objects(world) };
+    }
+  }
   if (op.method !== 'get' && objectParams.length > 0) {
     throw new Error(`${op.name}: no cross-tenant probe for mutations of objects yet; add one (a foreign id must answer 404 before anything changes, and nothing may be written into a foreign tenant)`);
   }
@@ -112,6 +126,7 @@ async function classify(world: World, doc: OpenApiDocument, op: ApiOperation): P
     for (const p of op.pathParams) combos = combos.flatMap((c) => (p.schema.enum ?? []).map((v) => ({ ...c, [p.name]: String(v) })));
     return { kind: 'own', op, urls: combos.map((c) => urlOf(op, c)) };
   }
+  if (op.method === 'post' && op.success.status === 201 && op.body?.properties?.parentId) return { kind: 'create', op };
   if (op.method !== 'get') {
     throw new Error(`${op.name}: a mutation without path parameters; teach cross-tenant.test.ts what it writes and where`);
   }
@@ -254,8 +269,19 @@ for (const backend of backends) {
       for (const probe of probes) {
         if (probe.kind !== 'object') continue;
         const { op } = probe;
+        let admitted = 0;
         for (const caller of callers) {
           const missing = await world.request(urlOf(op, { [probe.param]: randomUUID() }), { token: caller.token });
+          if (missing.status === 403) {
+            // The caller's role may not use this operation: every id, its own included, gets the same 403.
+            const refused = await expectProblem(missing, 403, 'forbidden', `${op.name} as ${caller.label}, unknown id`);
+            for (const object of probe.objects) {
+              const res = await world.request(urlOf(op, { [probe.param]: object.id }), { token: caller.token });
+              assert.deepEqual(await expectProblem(res, 403, 'forbidden', `${op.name} ${object.id} as ${caller.label}`), refused);
+            }
+            continue;
+          }
+          admitted++;
           const absent = await expectProblem(missing, 404, 'not-found', `${op.name} as ${caller.label}, unknown id`);
           let foreignCount = 0;
           for (const owner of callers) {
@@ -273,6 +299,7 @@ for (const backend of backends) {
           }
           assert.ok(foreignCount > 0, `${op.name}: ${caller.label} was not turned against any foreign object`);
         }
+        assert.ok(admitted >= 2, `${op.name}: fewer than two callers may use it, so it proves little`);
       }
     });
 
@@ -283,6 +310,8 @@ for (const backend of backends) {
         for (const caller of callers) {
           const mine = probe.objects.filter((o) => caller[probe.scope].has(o.tenant));
           assert.ok(mine.length > 0, `${op.name}: ${caller.label} has no object of its own to read`);
+          // A role refused the operation was checked in the test before.
+          if ((await world.request(urlOf(op, { [probe.param]: randomUUID() }), { token: caller.token })).status === 403) continue;
           await t.test(`${op.name} as ${caller.label} on its ${mine.length} objects → 200`, async () => {
             for (const object of mine) {
               const res = await world.request(urlOf(op, { [probe.param]: object.id }), { token: caller.token });
@@ -483,6 +512,99 @@ for (const backend of backends) {
       for (const foreign of [...world.orgs.customersA, ...world.orgs.customersPartner, world.orgs.revoked]) {
         const body = await expectFieldError(await send([ownB, foreign]), '#/body/customerIds/1', `customer ${foreign}`);
         assert.deepEqual(body, absent, 'a foreign customer must be indistinguishable from a missing one');
+      }
+    });
+
+    // The tests below create objects the seed facts do not know, so they run last.
+
+    test("mutations of another tenant's object answer 404, exactly like an unknown id, and write nothing", async (t) => {
+      const mutations = probes.filter((p): p is Extract<Probe, { kind: 'mutation' }> => p.kind === 'mutation');
+      assert.ok(mutations.length > 0, 'no object mutation found');
+      for (const probe of mutations) {
+        const { op } = probe;
+        const [outer, inner] = op.pathParams.length === 2 ? [op.pathParams[0]!.name, op.pathParams[1]!.name] : [undefined, op.pathParams[0]!.name];
+        const urlFor = (object: AddressableObject, tenant = object.tenant) => urlOf(op, outer ? { [outer]: tenant, [inner]: object.id } : { [inner]: object.id });
+        const send = (url: string, token: string) => world.request(url, { method: op.method.toUpperCase(), token });
+        let admitted = 0;
+        for (const caller of callers) {
+          await t.test(`${op.name} as ${caller.label}`, async () => {
+            const before = await tenantDigest(world);
+            const unknown = await send(urlFor({ id: randomUUID(), tenant: randomUUID() }), caller.token);
+            const foreign = probe.objects.filter((o) => !caller.visible.has(o.tenant));
+            assert.ok(foreign.length > 0);
+            if (unknown.status === 403) {
+              // The role may not use the operation: every object, its own included, gets the same 403.
+              const refused = await expectProblem(unknown, 403, 'forbidden', 'unknown id');
+              for (const object of probe.objects) assert.deepEqual(await expectProblem(await send(urlFor(object), caller.token), 403, 'forbidden', object.id), refused);
+            } else {
+              admitted++;
+              const absent = await expectProblem(unknown, 404, 'not-found', 'unknown id');
+              for (const object of foreign) {
+                assert.deepEqual(await expectProblem(await send(urlFor(object), caller.token), 404, 'not-found', `${object.tenant}/${object.id}`), absent);
+                // Nor through a customer of its own with a foreign object id.
+                if (outer) assert.deepEqual(await expectProblem(await send(urlFor(object, caller.home), caller.token), 404, 'not-found', `own tenant, ${object.id}`), absent);
+              }
+            }
+            assert.deepEqual(digestChanges(before, await tenantDigest(world)), [], 'a refused mutation wrote something');
+          });
+        }
+        assert.ok(admitted > 0, `${op.name}: no caller may use it, so it proves nothing`);
+        // Some object of an admitted caller's own succeeds, writing only inside its scope.
+        const [admin] = callers;
+        const before = await tenantDigest(world);
+        const statuses: number[] = [];
+        for (const object of probe.objects.filter((o) => admin!.visible.has(o.tenant)).slice(0, 10)) {
+          const res = await send(urlFor(object), admin!.token);
+          statuses.push(res.status);
+          await res.arrayBuffer();
+        }
+        assert.ok(statuses.includes(op.success!.status), `${op.name}: none of ${admin!.label}'s objects answered ${op.success!.status} (${statuses.join(', ')})`);
+        const outside = digestChanges(before, await tenantDigest(world)).filter((c) => !admin!.visible.has(c.tenant));
+        assert.deepEqual(outside, [], `${op.name} wrote outside ${admin!.label}'s scope`);
+      }
+    });
+
+    test("creating POSTs: a parent outside the caller's scope answers 404 like an unknown one, and nothing is written", async (t) => {
+      const creates = probes.filter((p): p is Extract<Probe, { kind: 'create' }> => p.kind === 'create');
+      assert.ok(creates.length > 0, 'no creating POST found');
+      for (const { op } of creates) {
+        for (const caller of callers) {
+          await t.test(`${op.name} as ${caller.label}`, async () => {
+            const send = (parentId?: string) =>
+              world.request(urlOf(op), {
+                method: 'POST',
+                token: caller.token,
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ ...exampleBody(op, world), ...(parentId ? { parentId } : {}) }),
+              });
+            const before = await tenantDigest(world);
+            const unknown = await send(randomUUID());
+            const foreign = facts.orgs.filter((o) => !caller.managed.has(o.id));
+            assert.ok(foreign.length > 0);
+            if (unknown.status === 403) {
+              const refused = await expectProblem(unknown, 403, 'forbidden', 'unknown parent');
+              for (const org of [...foreign, ...facts.orgs.filter((o) => caller.managed.has(o.id))]) {
+                assert.deepEqual(await expectProblem(await send(org.id), 403, 'forbidden', org.slug), refused);
+              }
+              assert.deepEqual(digestChanges(before, await tenantDigest(world)), [], 'a refused create wrote something');
+              return;
+            }
+            const absent = await expectProblem(unknown, 404, 'not-found', 'unknown parent');
+            for (const org of foreign) {
+              assert.deepEqual(await expectProblem(await send(org.id), 404, 'not-found', `${org.kind} ${org.slug}`), absent, 'a foreign parent must be indistinguishable from a missing one');
+            }
+            assert.deepEqual(digestChanges(before, await tenantDigest(world)), [], 'a refused create wrote something');
+
+            // Below its own org: created there, and nothing written outside its scope.
+            const res = await send();
+            const text = await res.text();
+            assert.equal(res.status, 201, text);
+            const created = JSON.parse(text) as { id: string; parentId: string };
+            assert.equal(created.parentId, caller.home);
+            const outside = digestChanges(before, await tenantDigest(world)).filter((c) => !caller.visible.has(c.tenant) && c.tenant !== created.id);
+            assert.deepEqual(outside, [], `${op.name} as ${caller.label} wrote outside its scope`);
+          });
+        }
       }
     });
   });

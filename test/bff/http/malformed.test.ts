@@ -214,15 +214,24 @@ for (const backend of backends) {
       adminToken = await world.staffToken('A', 'admin');
       for (const op of operations) {
         const values: Record<string, string> = {};
-        for (const p of op.pathParams) {
+        // The innermost object first; a customer id before it is that object's tenant
+        // (`/v1/customers/{id}/users/{userId}`), so the pair addresses one real object.
+        let innerTenant: string | undefined;
+        for (const p of [...op.pathParams].reverse()) {
           if (isEnumParam(p)) {
             values[p.name] = String(p.schema.enum![0]);
             continue;
           }
-          const objects = await collectionOf(op, p.name).collection.objects(world);
+          const { name, collection } = collectionOf(op, p.name);
+          if (name === 'customers' && innerTenant) {
+            values[p.name] = innerTenant;
+            continue;
+          }
+          const objects = await collection.objects(world);
           const mine = objects.find((o) => world.orgs.customersA.includes(o.tenant));
           assert.ok(mine, `${op.name}: no object of MSP A to address`);
           values[p.name] = mine.id;
+          innerTenant ??= mine.tenant;
         }
         pathValues.set(op.name, values);
       }
@@ -334,6 +343,21 @@ for (const backend of backends) {
           for (const k of extensions) assert.ok(body[k] !== undefined, `412 lacks its documented member ${k}`);
           assert.equal(stale.headers.get('etag'), now, 'a 412 answers the current ETag');
           assert.equal(await currentEtag(world, url, credentials(op)), now, 'the refused write changed nothing');
+        });
+      }
+    });
+
+    test('Idempotency-Key: not 1 to 200 printable ASCII characters → 400 #/header/idempotency-key', async (t) => {
+      const keyed = operations.filter((o) => o.idempotencyKey);
+      assert.ok(keyed.length > 0, 'no operation accepts Idempotency-Key');
+      for (const op of keyed) {
+        await t.test(op.name, async () => {
+          for (const key of ['', 'x'.repeat(201), 'tab\there', 'caf\u00e9', '\u007f']) {
+            const res = await send(op, { headers: { 'idempotency-key': key } });
+            await expectFieldError(res, '#/header/idempotency-key', `Idempotency-Key: ${JSON.stringify(key)}`);
+          }
+          const ok = await send(op, { headers: { 'idempotency-key': `suite-${randomUUID()}` } });
+          assert.equal(ok.status, op.success!.status, await ok.text());
         });
       }
     });

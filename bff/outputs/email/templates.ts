@@ -143,7 +143,7 @@ const contents: { [K in EmailKind]: (d: EmailData[K]) => EmailContent } = {
           ...(d.requestedByName ? [['Requested by', d.requestedByName] as const] : []),
           ...(d.requestedAt ? [['Requested', longDateTime(d.requestedAt, d.timeZone)] as const] : []),
           ['Completed', longDateTime(d.purgedAt, d.timeZone)],
-          ...(d.rowsDeleted !== undefined ? [['Records removed', String(d.rowsDeleted)] as const] : []),
+          ...(d.rowsDeleted !== undefined ? [['Records removed', new Intl.NumberFormat('en-GB').format(d.rowsDeleted)] as const] : []),
         ],
       },
       { type: 'note', text: `Keep this email as your confirmation. If you did not request this deletion, contact ${d.mspName} at once.` },

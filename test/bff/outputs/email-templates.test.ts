@@ -127,7 +127,7 @@ describe('email templates', () => {
     const { requestedByName: _, ...fromPurge } = deleted;
     const purged = renderEmail('tenant-deleted', { ...fromPurge, requestedAt: null, rowsDeleted: 1234 }).text;
     assert.ok(!purged.includes('Requested'));
-    assert.ok(purged.includes('Records removed: 1234'));
+    assert.ok(purged.includes('Records removed: 1,234'));
   });
 
   test('the threshold alert distinguishes a warning from an exhausted quota, with the period for per-scan', () => {

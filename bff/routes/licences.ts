@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { sessionRoute } from '../auth/middleware.js';
 import type { Tx } from '../db/client.js';
@@ -14,7 +14,7 @@ import {
   scansPerProfileAndDay,
   type LicenceSubject,
 } from '../db/queries/licences.js';
-import { assets, auditLog } from '../db/schema.js';
+import { assets, auditLog, customerMetrics } from '../db/schema.js';
 import { withScope } from '../db/scope.js';
 import { assetKinds, assetValueProblem, normalizeAsset } from '../domain/assets.js';
 import {
@@ -335,6 +335,11 @@ export function licencesRoutes() {
         if (!row) throw new Error('asset vanished after a conflicting insert');
         const asset = { id: row.id, kind: row.kind, value: row.value, normalizedValue: row.normalizedValue, firstSeenAt: iso(row.firstSeenAt) };
         if (created) {
+          // The fleet sorts and shows licence use from customer_metrics: keep its count in step.
+          await tx
+            .update(customerMetrics)
+            .set({ assetsCount: sql`${customerMetrics.assetsCount} + 1` })
+            .where(eq(customerMetrics.tenantId, id));
           await tx.insert(auditLog).values({
             tenantId: id,
             actorId: s.userId,

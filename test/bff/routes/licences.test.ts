@@ -94,6 +94,7 @@ for (const backend of backends) {
       for (let i = 0; i < assets; i++) {
         await owner(sql`insert into assets (tenant_id, kind, value, normalized_value) values (${id}::uuid, 'subdomain', ${`seeded-${i}.meter.example`}, ${`seeded-${i}.meter.example`})`);
       }
+      await owner(sql`select portico.refresh_customer_metrics(array[${id}]::uuid[])`);
     }
 
     test('the meter of every customer matches a model computed from the raw rows', async () => {
@@ -200,6 +201,9 @@ for (const backend of backends) {
       assert.equal((await postAsset(id, { kind: 'web_app_url', value: 'https://Portal.Example.com:443/login/' })).status, 201);
       assert.equal((await postAsset(id, { kind: 'web_app_url', value: 'HTTPS://portal.example.com./login' })).status, 200);
       assert.equal((await licence(id)).used, 5);
+      // The fleet's figure follows at once.
+      const customer = (await (await world.request(`/v1/customers/${id}`, { token: adminA })).json()) as { licences: { used: number } };
+      assert.equal(customer.licences.used, 5);
     });
 
     test('invalid asset values → 400 naming #/body/value; an Idempotency-Key replays the first answer', async () => {

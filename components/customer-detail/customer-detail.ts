@@ -4,6 +4,7 @@ import { property, state } from 'lit/decorators.js';
 import type { ResolvedTheme } from '../../themes/loader.js';
 import type { ApiClient, Versioned } from '../core/api-client.js';
 import type { ActivityEntry, Customer, CustomerPatch, CustomerTransition, CustomerUsage, CustomerUser, Licence } from '../core/api-types.js';
+import { applyAction, type LifecycleAction, type LifecycleState } from '../../bff/domain/lifecycle.js';
 import { MspElement } from '../core/base-element.js';
 import { apiContext, themeContext } from '../core/context.js';
 import { ApiError, toApiError, type MspErrorDetail } from '../core/errors.js';
@@ -28,27 +29,39 @@ type ActionId = 'lock' | 'unlock' | 'cancel' | 'reactivate' | 'convert-to-manage
 interface ActionDef {
   id: ActionId;
   label: string;
-  offered: (c: Customer) => boolean;
+  /** The lifecycle rule (bff/domain/lifecycle.ts) that decides whether the menu offers it. */
+  rule: LifecycleAction;
   /** Opens a dialog first; the others run on click. */
   dialog?: boolean;
   /** Done message. */
   done: string;
 }
 
-const reachable = (c: Customer) => c.status !== 'connection_lost';
-/** The Actions menu; `offered` hides what the status makes pointless (the BFF still decides). */
+/** The Actions menu, in order. */
 const actions: readonly ActionDef[] = [
-  { id: 'lock', label: 'Lock', offered: (c) => c.status !== 'locked', dialog: true, done: 'Customer locked: its users cannot sign in; the subscription continues.' },
-  { id: 'unlock', label: 'Unlock', offered: (c) => c.status === 'locked', done: 'Customer unlocked.' },
-  { id: 'cancel', label: 'Cancel subscription', offered: (c) => c.status !== 'cancelled', dialog: true, done: 'Subscription cancelled.' },
-  { id: 'reactivate', label: 'Reactivate subscription', offered: (c) => c.status === 'cancelled', done: 'Subscription reactivated.' },
-  { id: 'convert-to-managed', label: 'Convert to managed', offered: (c) => reachable(c) && c.serviceMode === 'self_service', dialog: true, done: 'Converted to managed service.' },
-  { id: 'convert-to-purchased', label: 'Convert trial to purchased', offered: (c) => reachable(c) && c.plan === 'trial', dialog: true, done: 'Trial converted to purchased; all data kept.' },
-  { id: 'main-user', label: 'Change main user', offered: reachable, dialog: true, done: 'Main user changed.' },
-  { id: 'address', label: 'Edit address & VAT ID', offered: reachable, dialog: true, done: 'Address and VAT ID saved.' },
-  { id: 'delegation', label: 'Access delegation', offered: reachable, dialog: true, done: 'Access delegation saved.' },
-  { id: 'delete', label: 'Delete customer', offered: () => true, dialog: true, done: 'Deletion requested: all data of this customer is being removed.' },
+  { id: 'lock', label: 'Lock', rule: 'lock', dialog: true, done: 'Customer locked: its users cannot sign in; the subscription continues.' },
+  { id: 'unlock', label: 'Unlock', rule: 'unlock', done: 'Customer unlocked.' },
+  { id: 'cancel', label: 'Cancel subscription', rule: 'cancel', dialog: true, done: 'Subscription cancelled.' },
+  { id: 'reactivate', label: 'Reactivate subscription', rule: 'reactivate', done: 'Subscription reactivated.' },
+  { id: 'convert-to-managed', label: 'Convert to managed', rule: 'convert_to_managed', dialog: true, done: 'Converted to managed service.' },
+  { id: 'convert-to-purchased', label: 'Convert trial to purchased', rule: 'convert_to_purchased', dialog: true, done: 'Trial converted to purchased; all data kept.' },
+  { id: 'main-user', label: 'Change main user', rule: 'change_main_user', dialog: true, done: 'Main user changed.' },
+  { id: 'address', label: 'Edit address & VAT ID', rule: 'edit', dialog: true, done: 'Address and VAT ID saved.' },
+  { id: 'delegation', label: 'Access delegation', rule: 'edit', dialog: true, done: 'Access delegation saved.' },
+  { id: 'delete', label: 'Delete customer', rule: 'delete', dialog: true, done: 'Deletion requested: all data of this customer is being removed.' },
 ];
+
+/**
+ * Whether the BFF's lifecycle rules allow `action` for `c`, so the menu offers only what can
+ * succeed (the BFF still decides). A revoked customer hides whether it is locked: both are tried.
+ */
+function allows(c: Customer, action: LifecycleAction): boolean {
+  const revoked = c.status === 'connection_lost';
+  const statuses: LifecycleState['status'][] = c.status === 'connection_lost' ? ['active', 'locked'] : [c.status];
+  return statuses.some(
+    (status) => applyAction({ status, revoked, plan: c.plan === 'trial' ? 'trial' : 'purchased', serviceMode: c.serviceMode, cancelled: status === 'cancelled' }, action).ok,
+  );
+}
 
 const confirmTexts: Partial<Record<ActionId, string>> = {
   lock: 'Users of this customer will not be able to sign in until it is unlocked. The subscription and billing continue.',
@@ -426,8 +439,8 @@ export class MspCustomerDetail extends MspElement {
 
   private get offeredActions(): ActionDef[] {
     const c = this.customer;
-    if (!c || !this.canManage || c.status === 'deleting') return [];
-    return actions.filter((a) => a.offered(c));
+    if (!c || !this.canManage) return [];
+    return actions.filter((a) => allows(c, a.rule));
   }
 
   private toggleMenu(): void {

@@ -262,6 +262,20 @@ describe('<msp-customer-detail>', () => {
     assert.equal(el.shadowRoot!.activeElement, $(el, '[part="actions-button"]'), 'focus returns to the Actions button');
   });
 
+  it('offers the actions the lifecycle rules allow for the status', async () => {
+    const offered = async (c: Customer) => {
+      cleanup();
+      const el = await ready({ customer: c });
+      (await until(() => $(el, '[part="actions-button"]'), 'the Actions button')).click();
+      await until(() => $(el, '[role="menuitem"]'), 'the menu');
+      return $$(el, '[role="menuitem"]').map((m) => m.dataset.action);
+    };
+    assert.deepEqual(await offered(customer({ status: 'invited', plan: 'purchased', serviceMode: 'managed' })), ['cancel', 'main-user', 'address', 'delegation', 'delete']);
+    assert.deepEqual(await offered(customer({ status: 'locked' })), ['unlock', 'convert-to-managed', 'convert-to-purchased', 'main-user', 'address', 'delegation', 'delete']);
+    assert.deepEqual(await offered(customer({ status: 'cancelled' })), ['reactivate', 'convert-to-managed', 'main-user', 'address', 'delegation', 'delete']);
+    assert.deepEqual(await offered(customer({ status: 'connection_lost' })), ['lock', 'unlock', 'delete']);
+  });
+
   it('offers only active users as the main user and sends the choice', async () => {
     const sent: unknown[] = [];
     worker.use(...acceptChanges((req, body) => (sent.push([req.method, new URL(req.url).pathname, req.headers.get('if-match'), body]), customer({ version: 8, mainUser: { id: 'u4', name: 'Dee Active', email: 'dee@acme.test', status: 'active' } }))));

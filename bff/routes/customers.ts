@@ -21,7 +21,7 @@ export const Customer = FleetRow.extend({
   vatRequired: z
     .boolean()
     .nullable()
-    .describe("Whether a VAT-ID is required: the customer's country differs from its MSP's. Null for callers who cannot see the MSP (the customer's own users)"),
+    .describe("Whether a VAT-ID is required: the customer's country differs from that of its MSP or sub-partner. Null for callers who cannot see that org (the customer's own users)"),
   contact: z.object({ name: z.string().nullable(), email: z.string().nullable() }),
   address: z.object({
     line1: z.string().nullable(),
@@ -53,6 +53,23 @@ export type CustomerJson = z.infer<typeof Customer>;
 
 /** The ETag of a customer as read: its version in quotes. */
 export const customerEtag = (customer: CustomerJson) => `"${customer.version}"`;
+
+/**
+ * The country of the org that sells to the customer — the nearest MSP or sub-partner above it,
+ * whose country decides whether a VAT-ID is required — walked up through the orgs the caller
+ * may see; null for callers who cannot see it (a customer's own users).
+ */
+export async function sellerCountry(tx: Tx, id: string): Promise<string | null> {
+  const [row] = await queryRows<{ country: string }>(
+    tx,
+    sql`with recursive up as (
+          select id, parent_id, kind, country, 0 as depth from orgs where id = ${id}::uuid
+          union all
+          select o.id, o.parent_id, o.kind, o.country, up.depth + 1 from orgs o join up on o.id = up.parent_id
+        ) select country from up where depth > 0 and kind in ('msp', 'partner') order by depth limit 1`,
+  );
+  return row?.country ?? null;
+}
 
 /**
  * One customer as `GET /v1/customers/{id}` answers it, read in the caller's scoped
@@ -99,23 +116,14 @@ export async function readCustomer(tx: Tx, id: string): Promise<CustomerJson | n
     sql`select ${id}::uuid = any(portico.visible_tenants()) as visible`,
   );
   const lost = scope?.visible !== true;
-  // The MSP at the root of the tree, walked up through the orgs the caller may see: a
-  // customer's own users cannot see their MSP, and get null.
-  const [msp] = await queryRows<{ country: string }>(
-    tx,
-    sql`with recursive up as (
-          select id, parent_id, kind, country from orgs where id = ${id}::uuid
-          union all
-          select o.id, o.parent_id, o.kind, o.country from orgs o join up on o.id = up.parent_id
-        ) select country from up where kind = 'msp'`,
-  );
+  const seller = await sellerCountry(tx, id);
   const counts = <K extends string>(keys: readonly K[], rows: { n: number }[], key: (r: never) => string) =>
     Object.fromEntries(keys.map((k) => [k, rows.filter((r) => key(r as never) === k).reduce((a, r) => a + r.n, 0)])) as Record<K, number>;
   return {
     ...fleetRowJson(row),
     accountType: row.kind,
     deletionRequestedAt: profile.deletionRequestedAt?.toISOString() ?? null,
-    vatRequired: msp ? vatRequired(row.country, msp.country) : null,
+    vatRequired: seller ? vatRequired(row.country, seller) : null,
     contact: { name: profile.contactName, email: profile.contactEmail },
     address: {
       line1: profile.line1,

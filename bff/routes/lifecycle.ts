@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { sessionRoute } from '../auth/middleware.js';
-import { queryRows, type Tx } from '../db/client.js';
+import type { Tx } from '../db/client.js';
 import { auditLog, customerProfiles, orgs, subscriptions, users } from '../db/schema.js';
 import { withScope } from '../db/scope.js';
 import { applyAction, shownStatus, type LifecycleAction, type LifecycleState } from '../domain/lifecycle.js';
@@ -10,7 +10,7 @@ import { checkVat, normaliseVatId } from '../domain/vat.js';
 import { dbPrincipal, type AppEnv } from '../http/env.js';
 import { HttpProblem, notFound } from '../http/problem.js';
 import { router } from '../http/router.js';
-import { Customer, customerEtag, readCustomer, type CustomerJson } from './customers.js';
+import { Customer, customerEtag, readCustomer, sellerCountry, type CustomerJson } from './customers.js';
 import { commonErrors, IdParam, json, notFoundError, Problem, problem, Uuid } from './schemas.js';
 
 /**
@@ -261,19 +261,6 @@ const fieldConflict = (pointer: string, detail: string) =>
 const fieldInvalid = (pointer: string, detail: string) =>
   new HttpProblem(400, 'invalid_request', `The request is not valid: ${pointer.slice(2)} ${detail}.`, [{ pointer, detail }]);
 
-/** The country of the MSP at the root of the customer's tree, read through the caller's scope. */
-async function mspCountry(tx: Tx, id: string): Promise<string | null> {
-  const [row] = await queryRows<{ country: string }>(
-    tx,
-    sql`with recursive up as (
-          select id, parent_id, kind, country from orgs where id = ${id}::uuid
-          union all
-          select o.id, o.parent_id, o.kind, o.country from orgs o join up on o.id = up.parent_id
-        ) select country from up where kind = 'msp'`,
-  );
-  return row?.country ?? null;
-}
-
 function respond(c: Context<AppEnv>, customer: CustomerJson) {
   c.header('etag', customerEtag(customer));
   c.header('cache-control', 'no-store');
@@ -290,8 +277,8 @@ export function lifecycleRoutes() {
           throw fieldInvalid('#/body/address/state', `is required for an address in ${country}`);
         }
         if (body.vatId !== undefined) {
-          const msp = await mspCountry(tx, id);
-          const problem = msp ? checkVat(country, body.vatId, msp) : null;
+          const seller = await sellerCountry(tx, id);
+          const problem = seller ? checkVat(country, body.vatId, seller) : null;
           if (problem) throw fieldInvalid('#/body/vatId', problem.detail);
         }
         if (body.name !== undefined || body.address) {

@@ -90,6 +90,17 @@ for (const backend of backends) {
       assert.equal(customer.mainUser?.status, 'active');
     });
 
+    test("vatRequired compares with the seller's country (a sub-partner's for its customers), and is null for the customer's own users", async () => {
+      for (const id of [...world.orgs.customersPartner.slice(0, 3), ...world.orgs.customersA.slice(0, 3)]) {
+        const [row] = await owner<{ mine: string; seller: string }>(
+          sql`select o.country as mine, p.country as seller from orgs o join orgs p on p.id = o.parent_id where o.id = ${id}::uuid`,
+        );
+        assert.equal((await read(id)).customer.vatRequired, row!.mine !== row!.seller, id);
+      }
+      const own = await customerWhere(sql`cp.status = 'active' and cp.access_delegation = 'full'`);
+      assert.equal((await read(own, await world.customerToken(own, 'customer_admin'))).customer.vatRequired, null);
+    });
+
     test('lock stops sign-ins and leaves the subscription alone; unlock lets them in again; both audited', async () => {
       const id = await customerWhere(sql`cp.status = 'active' and cp.access_delegation <> 'disabled'`);
       assert.equal((await mint(id, 'before-lock')).status, 201);

@@ -387,7 +387,6 @@ export function onboardingRoutes() {
       const emails: { tenantId: string; id: string }[] = [];
 
       const result = await idempotent<CreatedOrgJson>(c, async (tx) => {
-        emails.length = 0;
         const parentId = body.parentId ?? s.orgId;
         const parent = await parentFacts(tx, parentId);
         if (!parent) throw notFound('org');
@@ -400,6 +399,7 @@ export function onboardingRoutes() {
         let mainUserId: string | null = null;
         if (body.mainUser) {
           const email = body.mainUser.email.toLowerCase();
+          // A sub-partner's first user administers it the way an MSP admin does.
           const role: Role = body.accountType === 'partner' ? 'msp_admin' : 'customer_admin';
           const [user] = await tx
             .insert(users)

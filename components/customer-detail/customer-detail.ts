@@ -764,14 +764,14 @@ export class MspCustomerDetail extends MspElement {
         <div class="dialog-buttons">
           <button type="button" class="button secondary" part="button" @click=${this.closeDialog}>Cancel</button>
           <button type="submit" class=${`button${danger ? ' danger' : ''}`} part="button" data-submit ?disabled=${!canSubmit}>
-            ${d.busy ? 'Working…' : id === 'delete' ? 'Delete customer' : confirmTexts[id] ? d.action.label : 'Save'}
+            ${d.busy ? 'Working…' : id === 'delete' ? 'Delete customer' : id === 'convert-to-purchased' ? 'Convert' : confirmTexts[id] ? d.action.label : 'Save'}
           </button>
         </div>
       </form>
     </dialog>`;
   }
 
-  private field(name: string, label: string, value: string | null, opts: { required?: boolean; autocomplete?: string; hint?: string } = {}): TemplateResult {
+  private field(name: string, label: string, value: string | null, opts: { required?: boolean; autocomplete?: string; hint?: string; numeric?: boolean } = {}): TemplateResult {
     const id = `f-${name.replaceAll('/', '-')}`;
     const error = this.dialog?.fieldErrors[name];
     const describedBy = [opts.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
@@ -782,6 +782,7 @@ export class MspCustomerDetail extends MspElement {
         name=${name}
         .value=${value ?? ''}
         autocomplete=${opts.autocomplete ?? 'off'}
+        inputmode=${opts.numeric ? 'numeric' : nothing}
         ?required=${!!opts.required}
         aria-invalid=${error ? 'true' : 'false'}
         aria-describedby=${describedBy || nothing}
@@ -850,7 +851,7 @@ export class MspCustomerDetail extends MspElement {
         </fieldset>`;
       case 'convert-to-purchased':
         return html`<p>The trial becomes a paid subscription; all data is kept.</p>
-          ${this.field('licenceQuota', 'Licence quota', c.licences?.quota != null ? String(c.licences.quota) : null, { hint: 'Leave empty to keep the current quota.' })}`;
+          ${this.field('licenceQuota', 'Licence quota', c.licences?.quota != null ? String(c.licences.quota) : null, { hint: 'Leave empty to keep the current quota.', numeric: true })}`;
       default:
         return html`<p>${confirmTexts[d.action.id] ?? ''}</p>`;
     }

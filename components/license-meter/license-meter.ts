@@ -36,6 +36,15 @@ export function licenceValueText(l: Figures, locale: string): string {
 }
 
 /**
+ * The billing month of a per-scan period, e.g. "November 2026". The period is [start, end) on
+ * the MSP's clock, which may not be the browser's; its middle is inside the month on any clock.
+ */
+function billingMonth(period: { start: string; end: string }, locale: string): string {
+  const middle = new Date((Date.parse(period.start) + Date.parse(period.end)) / 2).toISOString();
+  return formatDate(middle, locale, { month: 'long', year: 'numeric' });
+}
+
+/**
  * A customer's licence use against its quota: per asset (warning at 90 %), per scan this month
  * (warning at 80 %) or unlimited (no meter, just the count). The thresholds and the level come
  * from the BFF, so the meter and the threshold emails always agree. A trial shows its days left.
@@ -165,7 +174,7 @@ export class MspLicenseMeter extends MspElement {
       </div>
       <p class="note" part="note" data-level=${l.level}>
         ${l.level === 'warning' || l.level === 'exhausted' ? html`<span class="icon" aria-hidden="true">⚠</span>` : nothing}${note}${l.period
-          ? html`<span class="muted"> · ${formatDate(l.period.start, loc)} – ${formatDate(l.period.end, loc)}</span>`
+          ? html`<span class="muted"> · ${billingMonth(l.period, loc)}</span>`
           : nothing}
       </p>`;
   }

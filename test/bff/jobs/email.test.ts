@@ -163,6 +163,58 @@ for (const backend of backends) {
       assert.equal((await row(ref.id)).attempts, 1);
     });
 
+    test('the routes\' email arrives: a main user accepts with the link from the invite, and the requester of a deletion gets the confirmation', async () => {
+      world.deps.jobs = runner!.jobs;
+      const admin = await world.staffToken('A', 'admin');
+      const json = { 'content-type': 'application/json' };
+      const res = await world.request('/v1/customers', {
+        method: 'POST',
+        token: admin,
+        headers: json,
+        body: JSON.stringify({
+          accountType: 'customer',
+          name: 'Linden <Bakery>',
+          country: 'DE',
+          address: { line1: 'Lindenallee 4', postalCode: '20259', city: 'Hamburg' },
+          plan: 'trial',
+          licenceModel: 'per_asset',
+          mainUser: { name: 'Greta Linden', email: 'greta@linden.example' },
+        }),
+      });
+      assert.equal(res.status, 201, await res.clone().text());
+      const created = (await res.json()) as { id: string };
+
+      const invite = await (async () => {
+        for (let i = 0; i < 150; i++) {
+          const found = smtp.received.find((m) => m.envelope.to.includes('greta@linden.example'));
+          if (found) return found;
+          await sleep(200);
+        }
+        assert.fail('no invite arrived');
+      })();
+      assert.ok((invite.mail.html || '').includes('Linden &lt;Bakery&gt;'));
+      const link = /https?:\/\/\S+\/accept-invite\?token=\S+/.exec(invite.mail.text ?? '')?.[0];
+      assert.ok(link, 'the text part carries the link');
+      const token = new URL(link).searchParams.get('token');
+      const accepted = await world.request('/v1/invites/accept', { method: 'POST', headers: json, body: JSON.stringify({ token }) });
+      assert.equal(accepted.status, 200, await accepted.clone().text());
+
+      const current = await world.request(`/v1/customers/${created.id}`, { token: admin });
+      const deletion = await world.request(`/v1/customers/${created.id}/deletion`, {
+        method: 'POST',
+        token: admin,
+        headers: { ...json, 'if-match': current.headers.get('etag') ?? '' },
+        body: JSON.stringify({ confirm: 'DELETE' }),
+      });
+      assert.equal(deletion.status, 202, await deletion.clone().text());
+      for (let i = 0; i < 200 && !smtp.received.some((m) => m.mail.subject === 'Linden <Bakery> has been deleted'); i++) await sleep(200);
+      const confirmation = smtp.received.find((m) => m.mail.subject === 'Linden <Bakery> has been deleted');
+      assert.ok(confirmation, 'the deletion confirmation arrived');
+      assert.equal(confirmation.envelope.to.length, 1);
+      assert.match(confirmation.mail.text ?? '', /Completed: /);
+      delete world.deps.jobs;
+    });
+
     test('with no SMTP_URL mail stays queued; the start-up sweep sends what was queued while no sender ran', async () => {
       await runner?.stop();
       runner = undefined;

@@ -92,11 +92,11 @@ async function deleteBatch(db: Database, table: string, tenants: string[], limit
 }
 
 /** Purges one tenant. Safe to run again at any point; a tenant already gone is a no-op. */
-export async function purgeTenant(ctx: WorkerContext, data: PurgeData, options: PurgeOptions = {}): Promise<'purged' | 'gone' | 'not_deleting'> {
+export async function purgeTenant(ctx: WorkerContext, data: PurgeData, options: PurgeOptions = {}): Promise<void> {
   const db = ctx.database.db;
   const tenant = await loadDeleting(db, data.tenantId);
-  if (!tenant) return 'gone';
-  if (tenant.status !== 'deleting') return 'not_deleting';
+  // Purged already, or not marked for deletion (nothing may be removed then).
+  if (!tenant || tenant.status !== 'deleting') return;
 
   const subtree = await queryRows<{ id: string; depth: number }>(
     db,
@@ -175,7 +175,6 @@ export async function purgeTenant(ctx: WorkerContext, data: PurgeData, options: 
     });
   });
   if (email) await sendQueued(jobsOf(ctx.boss), [email]);
-  return 'purged';
 }
 
 export function purgeWorker(options: PurgeOptions = {}): Worker {

@@ -381,8 +381,13 @@ export function lifecycleRoutes() {
           .set({ status: 'deleting', deletionRequestedAt: now, deletionRequestedBy: s.userId })
           .where(eq(customerProfiles.tenantId, id));
       });
-      // Committed: the purge may start. Without a queue the next worker's sweep finds it.
-      await c.var.deps.jobs?.send('tenant-purge', { tenantId: id, requestedBy: s.userId }, { singletonKey: id });
+      // Committed: the purge may start. If the queue cannot take it now (or there is none),
+      // the tenant stays `deleting` and the next worker's start-up sweep queues it.
+      try {
+        await c.var.deps.jobs?.send('tenant-purge', { tenantId: id, requestedBy: s.userId }, { singletonKey: id });
+      } catch (error) {
+        console.error(`[${c.var.requestId}] queueing the purge of ${id}:`, error);
+      }
       respond(c, customer);
       return c.json(customer, 202);
     });

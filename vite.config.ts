@@ -17,6 +17,7 @@ export default defineConfig({
         index: 'components/index.ts',
         'msp-provider': 'components/msp-provider.ts',
         'msp-fleet-table': 'components/msp-fleet-table.ts',
+        'msp-customer-create': 'components/msp-customer-create.ts',
         'msp-customer-tabs': 'components/msp-customer-tabs.ts',
         'msp-license-meter': 'components/msp-license-meter.ts',
         'msp-customer-detail': 'components/msp-customer-detail.ts',

@@ -6,5 +6,6 @@ export { MspFleetTable } from './fleet-table/define.js';
 export type { FleetFilters, FleetRowAction } from './fleet-table/define.js';
 export { MspLicenseMeter, licenceValueText } from './license-meter/define.js';
 export { MspCustomerDetail, customerTabs, type CustomerTab } from './customer-detail/define.js';
+export { MspCustomerCreate } from './customer-create/define.js';
 export { MspCustomerTabs, MAX_OPEN_TABS, type OpenCustomer } from './customer-tabs/define.js';
 export { presetNames, resolveTheme, themeTokens, type PresetName, type ResolvedTheme, type ThemeRecord } from '../themes/loader.js';

@@ -7,6 +7,7 @@ import type { Hono } from 'hono';
 import type { FleetRowJson, fleetRoutes } from '../../bff/routes/fleet.js';
 import type { meRoutes } from '../../bff/routes/me.js';
 import type { preferencesRoutes } from '../../bff/routes/preferences.js';
+import type { onboardingRoutes } from '../../bff/routes/onboarding.js';
 import type { customersRoutes } from '../../bff/routes/customers.js';
 import type { licencesRoutes } from '../../bff/routes/licences.js';
 import type { lifecycleRoutes } from '../../bff/routes/lifecycle.js';
@@ -21,6 +22,9 @@ type JsonBody<E> = E extends { input: { json: infer B } } ? B : never;
 type FleetApp = ReturnType<typeof fleetRoutes>;
 type MeApp = ReturnType<typeof meRoutes>;
 type PreferencesApp = ReturnType<typeof preferencesRoutes>;
+type OnboardingApp = ReturnType<typeof onboardingRoutes>;
+type CreateCustomerEndpoint = SchemaOf<OnboardingApp>['/v1/customers'] extends { $post: infer P } ? P : never;
+type Created<E> = E extends { status: 201; output: infer O } ? O : never;
 type CustomersApp = ReturnType<typeof customersRoutes>;
 type LicencesApp = ReturnType<typeof licencesRoutes>;
 type LifecycleApp = ReturnType<typeof lifecycleRoutes>;
@@ -96,3 +100,8 @@ export interface InviteSent {
 export type CustomerPatch = JsonBody<Route<LifecycleApp, '/v1/customers/:id', '$patch'>>;
 /** The `POST /v1/customers/{id}/<transition>` state changes. */
 export type CustomerTransition = 'lock' | 'unlock' | 'cancel' | 'reactivate' | 'convert-to-managed' | 'convert-to-purchased';
+
+/** `POST /v1/customers` body: a customer, enterprise or sub-partner to create. */
+export type NewOrg = JsonBody<CreateCustomerEndpoint>;
+/** `POST /v1/customers` → 201: the new org, its Customer (null for a sub-partner) and the main user's invite. */
+export type CreatedOrg = Created<CreateCustomerEndpoint>;

@@ -1,6 +1,6 @@
 import { LitElement } from 'lit';
 import { ensureContextRoot } from './context.js';
-import type { Customer } from './api-types.js';
+import type { CreatedOrg, Customer } from './api-types.js';
 import type { MspErrorDetail } from './errors.js';
 
 /**
@@ -14,6 +14,7 @@ export interface MspEventMap {
   'msp-selection-change': { selectedIds: string[] };
   'msp-sort-change': { sort: string; order: 'asc' | 'desc' };
   'msp-customer-tabs-change': { open: { id: string; name: string }[]; active: string | null };
+  'msp-customer-created': Pick<CreatedOrg, 'id' | 'kind' | 'customer' | 'invite'>;
   'msp-tab-change': { customerId: string; tab: string };
   'msp-customer-changed': { customerId: string; action: string; customer: Customer };
 }

@@ -1,0 +1,2 @@
+/** Entry point: registers <msp-customer-create>. */
+export * from './customer-create/define.js';

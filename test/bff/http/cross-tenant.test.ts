@@ -10,10 +10,12 @@ import {
   decodeResponse,
   digestChanges,
   essence,
+  etagUrlOf,
   exampleBody,
   isEnumParam,
   loadOpenApi,
   mentionsUuid,
+  prepareTarget,
   queryVariants,
   resolve,
   tenantDigest,
@@ -61,10 +63,11 @@ type Probe =
   /** A creating POST without path parameters: `parentId` in its body says where the new org goes. */
   | { kind: 'create'; op: ApiOperation }
   /**
-   * A mutation without body or If-Match of one object, addressed by its id (the last path
-   * parameter) and, before it, the customer that owns it.
+   * A mutation of one object (its body, if any, the valid example; If-Match, if required, a
+   * well-formed version), addressed by its id (the last path parameter) and, before it, the
+   * customer that owns it.
    */
-  | { kind: 'mutation'; op: ApiOperation; objects: AddressableObject[] };
+  | { kind: 'mutation'; op: ApiOperation; scope: 'managed' | 'visible'; objects: AddressableObject[] };
 
 interface SeedFacts {
   orgs: { id: string; slug: string; parent: string | null; kind: string }[];
@@ -109,11 +112,12 @@ async function classify(world: World, doc: OpenApiDocument, op: ApiOperation): P
     return { kind: 'tenant', op };
   }
   const objectParams = op.pathParams.filter((p) => !isEnumParam(p));
-  if (op.method !== 'get' && objectParams.length > 0 && !op.body && !op.ifMatch && objectParams.length === op.pathParams.length) {
+  if (op.method !== 'get' && objectParams.length > 0 && objectParams.length === op.pathParams.length) {
     const last = objectParams[objectParams.length - 1]!;
     const outer = objectParams.slice(0, -1).map((p) => collectionOf(op, p.name).name);
     if (outer.every((name) => name === 'customers') && outer.length <= 1) {
-      return { kind: 'mutation', op, objects: await collectionOf(op, last.name).collection.objects(world) };
+      const { collection } = collectionOf(op, last.name);
+      return { kind: 'mutation', op, scope: collection.scope, objects: await collection.objects(world) };
     }
   }
   if (op.method !== 'get' && objectParams.length > 0) {
@@ -524,13 +528,22 @@ for (const backend of backends) {
         const { op } = probe;
         const [outer, inner] = op.pathParams.length === 2 ? [op.pathParams[0]!.name, op.pathParams[1]!.name] : [undefined, op.pathParams[0]!.name];
         const urlFor = (object: AddressableObject, tenant = object.tenant) => urlOf(op, outer ? { [outer]: tenant, [inner]: object.id } : { [inner]: object.id });
-        const send = (url: string, token: string) => world.request(url, { method: op.method.toUpperCase(), token });
+        // A body, when the operation takes one, is its valid example: only the address is foreign.
+        // If-Match names some version: a foreign or unknown object is refused before versions matter.
+        const send = (url: string, token: string, ifMatch = '"1"') =>
+          world.request(url, {
+            method: op.method.toUpperCase(),
+            token,
+            headers: { ...(op.body ? { 'content-type': 'application/json' } : {}), ...(op.ifMatch ? { 'if-match': ifMatch } : {}) },
+            ...(op.body ? { body: JSON.stringify(exampleBody(op, world)) } : {}),
+          });
         let admitted = 0;
         for (const caller of callers) {
           await t.test(`${op.name} as ${caller.label}`, async () => {
             const before = await tenantDigest(world);
             const unknown = await send(urlFor({ id: randomUUID(), tenant: randomUUID() }), caller.token);
-            const foreign = probe.objects.filter((o) => !caller.visible.has(o.tenant));
+            // Outside the scope the object's GET answers in (a revoked customer is still managed).
+            const foreign = probe.objects.filter((o) => !caller[probe.scope].has(o.tenant));
             assert.ok(foreign.length > 0);
             if (unknown.status === 403) {
               // The role may not use the operation: every object, its own included, gets the same 403.
@@ -554,9 +567,17 @@ for (const backend of backends) {
         const before = await tenantDigest(world);
         const statuses: number[] = [];
         for (const object of probe.objects.filter((o) => admin!.visible.has(o.tenant)).slice(0, 10)) {
-          const res = await send(urlFor(object), admin!.token);
+          // A versioned object: put it where the action applies, and send its current ETag; one
+          // success is enough (a deletion need not mark ten customers deleting).
+          let etag: string | undefined;
+          if (op.ifMatch) {
+            await prepareTarget(world, op, { [inner]: object.id });
+            etag = await currentEtag(world, etagUrlOf(doc, op, urlFor(object)), admin!.token);
+          }
+          const res = await send(urlFor(object), admin!.token, etag);
           statuses.push(res.status);
           await res.arrayBuffer();
+          if (op.ifMatch && res.status === op.success!.status) break;
         }
         assert.ok(statuses.includes(op.success!.status), `${op.name}: none of ${admin!.label}'s objects answered ${op.success!.status} (${statuses.join(', ')})`);
         const outside = digestChanges(before, await tenantDigest(world)).filter((c) => !admin!.visible.has(c.tenant));

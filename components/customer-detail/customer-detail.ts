@@ -33,8 +33,8 @@ interface ActionDef {
   rule: LifecycleAction;
   /** Opens a dialog first; the others run on click. */
   dialog?: boolean;
-  /** Done message. */
-  done: string;
+  /** Done message (deletion has none: the deleting status carries its own notice). */
+  done?: string;
 }
 
 /** The Actions menu, in order. */
@@ -48,7 +48,7 @@ const actions: readonly ActionDef[] = [
   { id: 'main-user', label: 'Change main user', rule: 'change_main_user', dialog: true, done: 'Main user changed.' },
   { id: 'address', label: 'Edit address & VAT ID', rule: 'edit', dialog: true, done: 'Address and VAT ID saved.' },
   { id: 'delegation', label: 'Access delegation', rule: 'edit', dialog: true, done: 'Access delegation saved.' },
-  { id: 'delete', label: 'Delete customer', rule: 'delete', dialog: true, done: 'Deletion requested: all data of this customer is being removed.' },
+  { id: 'delete', label: 'Delete customer', rule: 'delete', dialog: true },
 ];
 
 /**
@@ -514,7 +514,7 @@ export class MspCustomerDetail extends MspElement {
       this.customerState = { phase: 'ready', value: updated };
       this.resetSections();
       this.dialog = undefined;
-      this.notice = { kind: 'success', message: action.done };
+      this.notice = action.done ? { kind: 'success', message: action.done } : undefined;
       this.emit('msp-customer-changed', { customerId: this.customerId, action: action.id, customer: updated.value });
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.actions-button')?.focus());
     } catch (error) {

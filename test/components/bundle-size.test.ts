@@ -73,7 +73,24 @@ describe('widget bundle', () => {
     assert.ok(!codeOf(files).includes(CHART_JS_MARKER), 'no chart.js in the meter');
   });
 
+  it('keeps the customer-create entry under 22 KB gzip (the country names come from Intl, not a table)', () => {
+    const files = closure('msp-customer-create.js');
+    const size = gzipSize(files);
+    console.log(`msp-customer-create: ${(size / 1024).toFixed(1)} KB gzip over ${files.length} files`);
+    assert.ok(size <= 22 * 1024, `msp-customer-create is ${(size / 1024).toFixed(1)} KB gzip, over the 22 KB budget`);
+    assert.ok(!codeOf(files).includes(CHART_JS_MARKER), 'no chart.js in the wizard');
+  });
+
+  it('keeps the customer-tabs entry under 16 KB gzip, without the detail element it shows (a page loads that entry itself)', () => {
+    const files = closure('msp-customer-tabs.js');
+    const size = gzipSize(files);
+    console.log(`msp-customer-tabs: ${(size / 1024).toFixed(1)} KB gzip over ${files.length} files`);
+    assert.ok(size <= 16 * 1024, `msp-customer-tabs is ${(size / 1024).toFixed(1)} KB gzip, over the 16 KB budget`);
+    assert.ok(!codeOf(files).includes('Users & contacts'), "the detail element's code is not pulled in");
+  });
+
   it('emits one entry per element plus the index', () => {
-    for (const entry of ['index.js', 'msp-provider.js', 'msp-fleet-table.js', 'msp-license-meter.js', 'msp-customer-detail.js']) assert.ok(fs.existsSync(path.join(outDir, entry)), entry);
+    const entries = ['index.js', 'msp-provider.js', 'msp-fleet-table.js', 'msp-license-meter.js', 'msp-customer-detail.js', 'msp-customer-create.js', 'msp-customer-tabs.js'];
+    for (const entry of entries) assert.ok(fs.existsSync(path.join(outDir, entry)), entry);
   });
 });

@@ -74,27 +74,11 @@ export type CustomerUsage = Ok<Endpoint<LicencesApp, '/v1/customers/:id/usage'>>
 export type ActivityPage = Ok<Endpoint<LicencesApp, '/v1/customers/:id/activity'>>;
 export type ActivityEntry = ActivityPage['items'][number];
 
-/** `GET /v1/customers/{id}/users`. */
-export interface CustomerUsers {
-  items: CustomerUser[];
-  contact: { name: string | null; email: string | null };
-}
-export interface CustomerUser {
-  id: string;
-  name: string;
-  email: string;
-  status: 'invited' | 'active' | 'deactivated';
-  roles: string[];
-  isMainUser: boolean;
-  invite: { expiresAt: string; acceptedAt: string | null; sentCount: number; lastSentAt: string; expired: boolean } | null;
-}
-/** `POST /v1/customers/{id}/users/{userId}/invite` → 202. */
-export interface InviteSent {
-  userId: string;
-  email: string;
-  expiresAt: string;
-  sentCount: number;
-}
+/** `GET /v1/customers/{id}/users`: the tenant's users with their invites, and its contact. */
+export type CustomerUsers = Ok<Endpoint<OnboardingApp, '/v1/customers/:id/users'>>;
+export type CustomerUser = CustomerUsers['items'][number];
+/** `POST /v1/customers/{id}/users/{userId}/invite` → 202: the new link's expiry and how often it was sent. */
+export type InviteSent = Extract<Route<OnboardingApp, '/v1/customers/:id/users/:userId/invite', '$post'>, { status: 202 }>['output'];
 
 /** `PATCH /v1/customers/{id}` body: any of name, address, VAT ID, access delegation. */
 export type CustomerPatch = JsonBody<Route<LifecycleApp, '/v1/customers/:id', '$patch'>>;

@@ -401,7 +401,7 @@ export class MspCustomerDetail extends MspElement {
       const history = c.posture.history;
       specs.set('posture', {
         source: [c.posture, this.theme],
-        spec: { ...base, kind: 'line', label: 'Posture score', labels: historyDays(history.length, this.locale), values: history, color: this.token('--msp-color-primary'), yMin: Math.max(0, Math.min(...history) - 10), yMax: 100 },
+        spec: { ...base, kind: 'line', label: 'Posture score', labels: historyDays(history.length, this.locale), values: history, color: this.token('--msp-color-primary'), yMin: Math.max(0, Math.floor((Math.min(...history) - 5) / 10) * 10), yMax: 100 },
       });
     }
     const usage = this.usageState.value;

@@ -279,7 +279,8 @@ async function noticeCrossing(c: Context<AppEnv>, tx: Tx, id: string, subject: L
   return queueEmail(tx, { tenantId: id, kind: 'licence-threshold', to: recipients.map((r) => r.email), subject: content.subject, data: content.data });
 }
 
-async function visibleSubject(tx: Tx, id: string): Promise<LicenceSubject> {
+/** The customer as its directory entry shows it to the caller (revoked ones too), or a 404. */
+async function managedSubject(tx: Tx, id: string): Promise<LicenceSubject> {
   const subject = await licenceSubject(tx, id);
   if (!subject) throw notFound('customer');
   return subject;
@@ -304,7 +305,7 @@ export function licencesRoutes() {
       const { id } = c.req.valid('param');
       const emails: EmailRef[] = [];
       const licence = await withScope(c.var.deps.db, dbPrincipal(c.var.session), async (tx) => {
-        const subject = await visibleSubject(tx, id);
+        const subject = await managedSubject(tx, id);
         const reading = await readLicence(tx, id, subject, now(c));
         const email = await noticeCrossing(c, tx, id, subject, reading);
         if (email) emails.push(email);
@@ -320,7 +321,7 @@ export function licencesRoutes() {
       const s = c.var.session;
       const emails: EmailRef[] = [];
       const result = await idempotent<z.infer<typeof Asset> | z.infer<typeof AssetDuplicate>>(c, async (tx) => {
-        const subject = await visibleSubject(tx, id);
+        const subject = await managedSubject(tx, id);
         if (!subject.dataVisible) throw notFound('customer');
         if (subject.status === 'deleting') throw new HttpProblem(409, 'conflict', 'The customer is being deleted; it takes no new assets.');
         const normalizedValue = normalizeAsset(kind, value);
@@ -367,7 +368,7 @@ export function licencesRoutes() {
       const { id } = c.req.valid('param');
       const query = c.req.valid('query');
       const usage = await withScope(c.var.deps.db, dbPrincipal(c.var.session), async (tx) => {
-        const subject = await visibleSubject(tx, id);
+        const subject = await managedSubject(tx, id);
         const local = zonedParts(now(c), subject.timeZone);
         const today = `${local.year}-${String(local.month).padStart(2, '0')}-${String(local.day).padStart(2, '0')}`;
         const { from, to } = usageRange(query, today);
@@ -384,7 +385,7 @@ export function licencesRoutes() {
       const { id } = c.req.valid('param');
       const { limit, cursor } = c.req.valid('query');
       const rows = await withScope(c.var.deps.db, dbPrincipal(c.var.session), async (tx) => {
-        await visibleSubject(tx, id);
+        await managedSubject(tx, id);
         return activityPage(tx, id, limit + 1, cursor);
       });
       const more = rows.length > limit;

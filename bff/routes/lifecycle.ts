@@ -5,6 +5,7 @@ import { sessionRoute } from '../auth/middleware.js';
 import type { Tx } from '../db/client.js';
 import { auditLog, customerProfiles, orgs, subscriptions, users } from '../db/schema.js';
 import { withScope } from '../db/scope.js';
+import { stateRequired } from '../domain/addresses.js';
 import { applyAction, shownStatus, type LifecycleAction, type LifecycleState } from '../domain/lifecycle.js';
 import { checkVat, normaliseVatId } from '../domain/vat.js';
 import { dbPrincipal, type AppEnv } from '../http/env.js';
@@ -78,9 +79,6 @@ const MainUserChange = z.object({ userId: Uuid }).openapi('MainUserChange');
 const DeletionRequest = z
   .object({ confirm: z.literal('DELETE', { error: 'type DELETE (in capitals) to confirm' }) })
   .openapi('DeletionRequest');
-
-/** Countries whose addresses need a state. */
-const statesRequired = new Set(['US', 'CA', 'AU']);
 
 const common = {
   tags: ['customers'],
@@ -273,7 +271,7 @@ export function lifecycleRoutes() {
       const body = c.req.valid('json');
       const customer = await changeCustomer(c, id, c.req.valid('header')['if-match'], 'edit', async ({ tx, loaded }) => {
         const country = loaded.customer.country;
-        if (body.address && statesRequired.has(country) && !body.address.state) {
+        if (body.address && stateRequired(country) && !body.address.state) {
           throw fieldInvalid('#/body/address/state', `is required for an address in ${country}`);
         }
         if (body.vatId !== undefined) {

@@ -228,6 +228,12 @@ for (const backend of backends) {
       assert.equal((await read(abroad)).customer.vatRequired, true);
       await expectFieldError(await send(abroad, '', { method: 'PATCH', body: { vatId: null } }), '#/body/vatId');
       await expectFieldError(await send(id, '', { method: 'PATCH', body: {} }), '#/body');
+      // An address in the US names its state.
+      await owner(sql`update orgs set country = 'US' where id = ${id}::uuid`);
+      const us = { line1: '1 Main St', postalCode: '10001', city: 'New York' };
+      await expectFieldError(await send(id, '', { method: 'PATCH', body: { address: us } }), '#/body/address/state');
+      assert.equal((await ok(await send(id, '', { method: 'PATCH', body: { address: { ...us, state: 'NY' } } }))).address.state, 'NY');
+      await owner(sql`update orgs set country = 'DE', state = null where id = ${id}::uuid`);
       await expectFieldError(await send(id, '', { method: 'PATCH', body: { name: '' } }), '#/body/name');
     });
 

@@ -9,6 +9,7 @@ import { customersRoutes } from './routes/customers.js';
 import { embedSessionRoutes } from './routes/embed-sessions.js';
 import { fleetRoutes } from './routes/fleet.js';
 import { licencesRoutes } from './routes/licences.js';
+import { lifecycleRoutes } from './routes/lifecycle.js';
 import { meRoutes } from './routes/me.js';
 import { onboardingRoutes } from './routes/onboarding.js';
 import { preferencesRoutes } from './routes/preferences.js';
@@ -70,8 +71,9 @@ export function createApp(deps: Deps) {
   app.route('/', preferencesRoutes());
   app.route('/', fleetRoutes());
   app.route('/', customersRoutes());
-  app.route('/', onboardingRoutes());
   app.route('/', licencesRoutes());
+  app.route('/', lifecycleRoutes());
+  app.route('/', onboardingRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'embedSession', {
     type: 'http',

@@ -16,6 +16,7 @@ import {
   users,
 } from '../db/schema.js';
 import { withoutPrincipal, withScope } from '../db/scope.js';
+import { stateRequired } from '../domain/addresses.js';
 import { checkVat, normaliseVatId } from '../domain/vat.js';
 import { dbPrincipal, type AppEnv, type SessionPrincipal } from '../http/env.js';
 import { IdempotencyKeyHeader, idempotent } from '../http/idempotency.js';
@@ -39,8 +40,6 @@ function oneYearAfter(date: Date): Date {
   next.setUTCFullYear(next.getUTCFullYear() + 1);
   return next;
 }
-/** Countries whose addresses are not complete without a state, province or territory. */
-const statesRequired = new Set(['US', 'CA', 'AU']);
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 
 function isCountry(code: string): boolean {
@@ -262,7 +261,7 @@ const badRequest = (errors: FieldError[]) =>
 /** Rules across fields, which the schema alone cannot say. */
 function crossFieldErrors(body: NewOrgInput, sellerCountry: string): FieldError[] {
   const errors: FieldError[] = [];
-  if (statesRequired.has(body.country) && !body.state) {
+  if (stateRequired(body.country) && !body.state) {
     errors.push({ pointer: '#/body/state', detail: `is required for addresses in ${body.country}` });
   }
   if (body.accountType !== 'partner') {

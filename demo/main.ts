@@ -1,6 +1,9 @@
 // The widgets, one entry per element (an MSP using the npm package imports the built ones).
 import '../components/core/provider.define.js';
 import '../components/fleet-table/define.js';
+import '../components/customer-create/define.js';
+import '../components/customer-detail/define.js';
+import '../components/customer-tabs/define.js';
 import { presetNames } from '../themes/loader.js';
 import './demo.css';
 import { isUuid } from '../bff/domain/ids.js';
@@ -8,8 +11,8 @@ import { isUuid } from '../bff/domain/ids.js';
 /**
  * The demo MSP portal. Everything here is what an MSP writes in its own portal: a session
  * callback that asks its own server, the provider and table elements, and handlers for the
- * events the widgets emit. The portal's own pages (customer view, reports, settings) are
- * ordinary code that calls the BFF with the same session.
+ * events the widgets emit (opening a customer as a tab, a customer created by the wizard). The
+ * portal's own pages (reports, settings, the public accept-invite page) are ordinary code.
  */
 
 interface Persona {
@@ -37,40 +40,6 @@ interface Me {
   role: string;
   permissions: string[];
   org: { id: string; name: string; kind: string };
-}
-
-interface Money {
-  amountMinor: number;
-  currency: string;
-}
-
-interface Customer {
-  id: string;
-  name: string;
-  kind: string;
-  country: string;
-  status: string;
-  plan: string | null;
-  serviceMode: string;
-  paymentMethod: string;
-  accessDelegation: string;
-  tags: string[];
-  parent: { id: string; name: string | null };
-  licences: { model: string; used: number; quota: number | null; use: number | null } | null;
-  ips: { internal: number; external: number } | null;
-  monthlyPrice: Money | null;
-  acv: Money | null;
-  renewsAt: string | null;
-  trialEndsAt: string | null;
-  posture: { score: number; trend: number; history: number[] } | null;
-  lastScanAt: string | null;
-  openPriorityFindings: number | null;
-  contact: { name: string | null; email: string | null };
-  address: { line1: string | null; line2: string | null; postalCode: string | null; city: string | null; state: string | null; country: string };
-  vatId: string | null;
-  mainUser: { name: string; email: string } | null;
-  openFindings: Record<string, number> | null;
-  assets: Record<string, number> | null;
 }
 
 /** What the provider element accepts; its full API is in components/README.md. */
@@ -114,9 +83,6 @@ function h<K extends keyof HTMLElementTagNameMap>(
 const humanize = (value: string) => value.replace(/_/g, ' ');
 const sentenceCase = (value: string) => value.charAt(0).toUpperCase() + value.slice(1);
 const lang = () => document.documentElement.lang || undefined;
-const formatMoney = (m: Money | null) =>
-  m ? new Intl.NumberFormat(lang(), { style: 'currency', currency: m.currency, maximumFractionDigits: 0 }).format(m.amountMinor / 100) : '—';
-const formatDate = (iso: string | null) => (iso ? new Intl.DateTimeFormat(lang(), { dateStyle: 'medium' }).format(new Date(iso)) : '—');
 
 // --- The portal's own server: who is signed in decides which session it mints. ---------------
 
@@ -237,6 +203,16 @@ async function signIn(persona: Persona) {
   const table = document.createElement('msp-fleet-table');
   table.id = 'fleet';
   byId('fleet-slot').replaceChildren(table);
+  // The customers this user keeps open (restored from the BFF), and the creation wizard.
+  const tabs = document.createElement('msp-customer-tabs');
+  tabs.id = 'customer-tabs';
+  tabs.append(h('a', { href: '#/customers', slot: 'start', class: 'tabs-home', id: 'tabs-home', textContent: 'All customers' }));
+  byId('tabs-slot').replaceChildren(tabs);
+  const wizard = document.createElement('msp-customer-create');
+  wizard.id = 'customer-create';
+  byId('create-slot').replaceChildren(wizard);
+  wizardUsed = false;
+  byId('new-customer').hidden = true;
   fresh.append(byId('widgets'));
   byId('widget-slot').replaceChildren(fresh);
 
@@ -249,6 +225,7 @@ async function signIn(persona: Persona) {
     me = body;
     // A customer's own users see their organisation, not a portfolio.
     const customerUser = me.role.startsWith('customer_');
+    byId('new-customer').hidden = !me.permissions.includes('customers:create');
     byId('customers-title').textContent = customerUser ? 'Your organisation' : 'Customers';
     byId('customers-lede').textContent = customerUser
       ? `Your subscription and security posture, managed by ${persona.portal}.`
@@ -275,7 +252,7 @@ const placeholders: Record<string, [string, string]> = {
   settings: ['Settings', 'Team, branding and billing settings of your portal will appear here.'],
 };
 
-function showView(name: 'customers' | 'customer' | 'outbox' | 'placeholder') {
+function showView(name: 'customers' | 'accept-invite' | 'outbox' | 'placeholder') {
   for (const view of Array.from(document.querySelectorAll<HTMLElement>('section.view'))) view.hidden = view.dataset.view !== name;
   main.dataset.page = name;
 }
@@ -293,7 +270,7 @@ async function route() {
   markNav(section);
   if (!me) return; // signIn calls route() once the session is ready
   if (section === 'customers' && parts[1]) {
-    showView('customer');
+    showView('customers');
     await showCustomer(parts[1]);
   } else if (section === 'outbox') {
     showView('outbox');
@@ -306,6 +283,7 @@ async function route() {
     main.dataset.state = 'ready';
   } else {
     showView('customers');
+    showCustomerList();
     main.dataset.state = 'ready';
   }
 }
@@ -324,121 +302,6 @@ function notFound(id: string) {
 
 function fact(label: string, value: string | Node) {
   return [h('dt', { textContent: label }), h('dd', {}, value)];
-}
-
-function customerView(c: Customer) {
-  const status = h('span', { class: `badge status-${c.status}`, textContent: sentenceCase(humanize(c.status)) });
-  const lost = c.status === 'connection_lost';
-  const address = [c.address.line1, c.address.line2, [c.address.postalCode, c.address.city].filter(Boolean).join(' '), c.address.state, c.address.country]
-    .filter(Boolean)
-    .join(', ');
-  const licences = c.licences
-    ? c.licences.quota
-      ? `${c.licences.used} of ${c.licences.quota} (${humanize(c.licences.model)})`
-      : `${c.licences.used} used (${humanize(c.licences.model)})`
-    : '—';
-  const trend = c.posture ? (c.posture.trend > 0 ? ` ▲ ${c.posture.trend}` : c.posture.trend < 0 ? ` ▼ ${-c.posture.trend}` : ' (no change)') : '';
-  const counts = (record: Record<string, number> | null) =>
-    record
-      ? h(
-          'ul',
-          { class: 'counts' },
-          ...Object.entries(record).map(([k, n]) => h('li', {}, h('b', { textContent: String(n) }), ` ${humanize(k)}`)),
-        )
-      : h('p', { class: 'muted', textContent: 'Not available: the customer has not shared its data with you.' });
-
-  return h(
-    'article',
-    { class: 'customer', id: 'customer-detail' },
-    h('div', { class: 'customer-head' }, h('h1', { textContent: c.name }), status),
-    h('p', { class: 'lede', textContent: `${sentenceCase(humanize(c.kind))} in ${c.country}${c.parent.name ? ` · managed by ${c.parent.name}` : ''}` }),
-    lost
-      ? h('p', { class: 'panel warning', textContent: 'This customer has revoked your access. Its security data is hidden until it reconnects.' })
-      : null,
-    h(
-      'div',
-      { class: 'cards' },
-      h(
-        'section',
-        { class: 'panel' },
-        h('h2', { textContent: 'Subscription' }),
-        h(
-          'dl',
-          {},
-          ...fact('Plan', c.plan ? sentenceCase(humanize(c.plan)) : '—'),
-          ...fact('Licences', licences),
-          ...fact('Monthly price', formatMoney(c.monthlyPrice)),
-          ...fact('Annual value', formatMoney(c.acv)),
-          ...fact('Renews', formatDate(c.renewsAt)),
-          ...fact('Service mode', sentenceCase(humanize(c.serviceMode))),
-          ...fact('Payment', sentenceCase(humanize(c.paymentMethod))),
-        ),
-      ),
-      h(
-        'section',
-        { class: 'panel' },
-        h('h2', { textContent: 'Security' }),
-        h(
-          'dl',
-          {},
-          ...fact('Posture score', c.posture ? `${c.posture.score}${trend}` : '—'),
-          ...fact('Last scan', formatDate(c.lastScanAt)),
-          ...fact('Priority findings', c.openPriorityFindings == null ? '—' : String(c.openPriorityFindings)),
-        ),
-        h('h3', { textContent: 'Open findings' }),
-        counts(c.openFindings),
-        h('h3', { textContent: 'Assets' }),
-        counts(c.assets),
-      ),
-      h(
-        'section',
-        { class: 'panel' },
-        h('h2', { textContent: 'Contact' }),
-        h(
-          'dl',
-          {},
-          ...fact('Contact', [c.contact.name, c.contact.email].filter(Boolean).join(' · ') || '—'),
-          ...fact('Main user', c.mainUser ? `${c.mainUser.name} · ${c.mainUser.email}` : '—'),
-          ...fact('Address', address || '—'),
-          ...fact('VAT ID', c.vatId ?? '—'),
-          ...fact('Customer access', sentenceCase(humanize(c.accessDelegation))),
-          ...fact('Tags', c.tags.length ? c.tags.join(', ') : '—'),
-        ),
-      ),
-    ),
-  );
-}
-
-async function showCustomer(id: string) {
-  const target = byId('customer');
-  const current = sessions;
-  main.dataset.state = 'loading';
-  target.replaceChildren(h('p', { class: 'muted', textContent: 'Loading customer…' }));
-  if (!isUuid(id)) {
-    target.replaceChildren(notFound(id));
-    main.dataset.state = 'ready';
-    return;
-  }
-  try {
-    const res = await current!.get(`/v1/customers/${encodeURIComponent(id)}`);
-    const body = (await res.json()) as Customer & Problem;
-    if (current !== sessions) return;
-    if (res.status === 404) target.replaceChildren(notFound(id));
-    else if (res.status === 403) {
-      target.replaceChildren(
-        h('div', { class: 'panel empty', role: 'status' }, h('h1', { textContent: 'No access' }), h('p', { textContent: body.detail ?? '' })),
-      );
-    } else if (!res.ok) throw new DemoSessionError(body);
-    else {
-      target.replaceChildren(customerView(body));
-      document.title = `${body.name} — ${byId('brand').textContent}`;
-    }
-    main.dataset.state = 'ready';
-  } catch (error) {
-    if (current !== sessions) return;
-    target.replaceChildren(h('p', { class: 'panel error', textContent: (error as Error).message }));
-    main.dataset.state = 'error';
-  }
 }
 
 // --- Outbox: the demo's captured email (demo/mail-capture.ts) ----------------------------------
@@ -525,13 +388,143 @@ async function showOutbox(id: string | undefined) {
 
 byId('outbox-refresh').addEventListener('click', () => void route());
 
+const customerTabs = () => document.getElementById('customer-tabs') as HTMLElementTagNameMap['msp-customer-tabs'];
+const fleetTable = () => document.getElementById('fleet') as HTMLElementTagNameMap['msp-fleet-table'] | null;
+/** Names the portal already knows (a fleet row, a new customer), so opening a tab needs no request. */
+const knownNames = new Map<string, string>();
+
+/** The fleet, with the open customers' tabs above it and none of them shown. */
+function showCustomerList() {
+  byId('customers').dataset.mode = 'list';
+  byId('tabs-home').setAttribute('aria-current', 'page');
+  byId('customer-message').replaceChildren();
+  document.title = `${byId('brand').textContent} — client portal (Portico demo)`;
+  void customerTabs().activate(null);
+}
+
+/** A customer in its tab: opened (or switched to), or "not found" when this user cannot see it. */
+async function showCustomer(id: string) {
+  const view = byId('customers');
+  const tabs = customerTabs();
+  const current = sessions;
+  byId('tabs-home').removeAttribute('aria-current');
+  byId('customer-message').replaceChildren();
+  main.dataset.state = 'loading';
+  try {
+    const opened = isUuid(id) && (await tabs.open(id, knownNames.get(id)));
+    if (current !== sessions) return;
+    if (opened) {
+      view.dataset.mode = 'customer';
+      document.title = `${tabs.tabs.find((t) => t.id === id)?.name ?? 'Customer'} — ${byId('brand').textContent}`;
+    } else {
+      view.dataset.mode = 'missing';
+      await tabs.activate(null);
+      byId('customer-message').replaceChildren(notFound(id));
+    }
+    main.dataset.state = 'ready';
+  } catch (error) {
+    if (current !== sessions) return;
+    view.dataset.mode = 'missing';
+    byId('customer-message').replaceChildren(h('p', { class: 'panel error', textContent: (error as Error).message }));
+    main.dataset.state = 'error';
+  }
+}
+
+// --- New customer: the wizard in a dialog -------------------------------------------------------
+
+const createDialog = byId<HTMLDialogElement>('create-dialog');
+/** The wizard finished a run: the next opening starts a new one. */
+let wizardUsed = false;
+
+byId('new-customer').addEventListener('click', () => {
+  const wizard = document.getElementById('customer-create') as HTMLElementTagNameMap['msp-customer-create'];
+  if (wizardUsed) wizard.reset();
+  wizardUsed = false;
+  createDialog.showModal();
+});
+byId('create-close').addEventListener('click', () => createDialog.close());
+
+// --- Accepting an invite: the public page the invite email links to -----------------------------
+
+const inviteOutcomes: Record<string, [string, string]> = {
+  accepted: ['Invitation accepted', 'Your account is ready: sign in to the portal as {email}.'],
+  already_accepted: ['Invitation already accepted', 'This invitation was accepted before: sign in to the portal as {email}.'],
+  expired: ['Invitation expired', 'This link has expired. Ask your provider to send you a new invitation.'],
+  invalid: ['Invitation not found', 'This link is not valid: it may be incomplete, or replaced by a newer invitation.'],
+};
+
+function showInviteOutcome(kind: keyof typeof inviteOutcomes, email = '') {
+  const [title, text] = inviteOutcomes[kind]!;
+  byId('accept-invite').dataset.outcome = kind;
+  byId('invite-title').textContent = title;
+  byId('invite-text').textContent = text.replace('{email}', email);
+  byId('invite-accept').hidden = true;
+  byId('invite-title').focus();
+}
+
+/** `/accept-invite?token=…`: one button posts the token (no session: the token is the credential). */
+function showAcceptInvite() {
+  document.documentElement.dataset.public = 'true';
+  byId('who').hidden = true;
+  // Nobody is signed in here: the brand leads to the portal's start page.
+  document.querySelector('.brand')?.setAttribute('href', '/');
+  showView('accept-invite');
+  main.dataset.state = 'ready';
+  const token = new URLSearchParams(location.search).get('token') ?? '';
+  if (!token) {
+    showInviteOutcome('invalid');
+    return;
+  }
+  const button = byId<HTMLButtonElement>('invite-accept');
+  const status = byId('invite-status');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    status.textContent = 'Accepting…';
+    try {
+      const res = await fetch('/v1/invites/accept', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+      const body = (await res.json()) as { status?: string; email?: string } & Problem;
+      status.textContent = '';
+      if (res.ok) showInviteOutcome(body.status === 'already_accepted' ? 'already_accepted' : 'accepted', body.email);
+      else if (res.status === 410) showInviteOutcome('expired');
+      else if (res.status === 404 || res.status === 400) showInviteOutcome('invalid');
+      else throw new Error(body.detail ?? `The portal answered ${res.status}.`);
+      // The token has done its job: keep it out of the address bar and the history.
+      history.replaceState(null, '', location.pathname);
+    } catch (error) {
+      status.textContent = (error as Error).message;
+      button.disabled = false;
+    }
+  });
+}
+
 // --- Widget events -------------------------------------------------------------------------------
 
 document.addEventListener('msp-row-action', (event) => {
   const { action, customerId } = (event as CustomEvent<RowActionDetail>).detail;
-  if (action === 'open-customer') location.hash = `#/customers/${encodeURIComponent(customerId)}`;
-  else if (action === 'see-reports' || action === 'open-reports') location.hash = `#/reports`;
+  if (action === 'open-customer') {
+    const row = fleetTable()?.rows.find((r) => r.id === customerId);
+    if (row) knownNames.set(customerId, row.name);
+    location.hash = `#/customers/${encodeURIComponent(customerId)}`;
+  } else if (action === 'see-reports' || action === 'open-reports') location.hash = `#/reports`;
   else toast('info', humanize(action), `The portal would now handle “${humanize(action)}” for this customer.`);
+});
+
+// The user chose or closed a tab: the address follows, so back/forward and reloads agree.
+document.addEventListener('msp-customer-tabs-change', (event) => {
+  const { active } = event.detail;
+  const target = active ? `#/customers/${encodeURIComponent(active)}` : '#/customers';
+  if (location.hash !== target) location.hash = target;
+});
+
+// A new org: the fleet shows it, and a new customer opens in a tab behind the wizard's summary.
+document.addEventListener('msp-customer-created', (event) => {
+  const { id, customer } = event.detail;
+  wizardUsed = true;
+  void fleetTable()?.reload();
+  if (customer) {
+    knownNames.set(id, customer.name);
+    location.hash = `#/customers/${encodeURIComponent(id)}`;
+  }
 });
 
 document.addEventListener('msp-selection-change', (event) => {
@@ -555,6 +548,10 @@ async function start() {
   themeSelect.value = savedTheme && presets.includes(savedTheme) ? savedTheme : presets[0]!;
   applyTheme(themeSelect.value);
   themeSelect.addEventListener('change', () => applyTheme(themeSelect.value));
+  if (location.pathname === '/accept-invite') {
+    showAcceptInvite();
+    return;
+  }
 
   try {
     const res = await fetch('/demo/personas');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { sql } from 'drizzle-orm';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { createApp } from '../bff/app.js';
 import { loadConfig } from '../bff/config.js';
 import { queryRows } from '../bff/db/client.js';
@@ -79,14 +79,18 @@ async function buildPortal(): Promise<void> {
 
 function portalRoutes() {
   const app = new Hono();
-  // One page; the portal routes with the URL hash (#/customers/<id>), so only "/" serves it.
+  // One page; the portal routes with the URL hash (#/customers/<id>). "/accept-invite" serves it
+  // too: invite emails link to `<portalUrl>/accept-invite?token=…`, a path rather than a hash.
   // Read per request: another `npm start` (the e2e test's) may have rebuilt dist/demo since.
-  app.get('/', (c) =>
+  const page = (c: Context) =>
     c.html(fs.readFileSync(path.join(outDir, 'index.html'), 'utf8'), 200, {
       'cache-control': 'no-cache',
       'content-security-policy': portalCsp,
-    }),
-  );
+      // The token in the address stays on this page.
+      'referrer-policy': 'no-referrer',
+    });
+  app.get('/', page);
+  app.get('/accept-invite', page);
   app.use(
     '/assets/*',
     serveStatic({

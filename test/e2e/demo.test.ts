@@ -31,6 +31,9 @@ function preset(name: string): Record<string, string> {
   return Object.fromEntries(Object.entries(doc.color).flatMap(([k, v]) => (v.$value ? [[k, v.$value]] : [])));
 }
 
+/** The name heading of the customer shown in the open tab (`<msp-customer-detail>` inside `<msp-customer-tabs>`). */
+const shownCustomer = (p: Page) => p.locator('msp-customer-tabs [role="tabpanel"]:not([hidden]) msp-customer-detail [part="name"]');
+
 interface Row {
   id: string;
   name: string;
@@ -217,7 +220,7 @@ describe('the demo portal (npm start on PGlite)', () => {
     await page.waitForSelector('#selection[hidden]', { state: 'attached' });
   });
 
-  test('opening a customer from the row actions shows its page', async () => {
+  test('opening a customer from the row actions shows it in a tab', async () => {
     await signInAs('msp-admin');
     const row = page.locator('msp-fleet-table [role="row"][data-id]').first();
     const first = { id: (await row.getAttribute('data-id'))!, name: await row.locator('[data-column="name"] .name').innerText() };
@@ -225,10 +228,11 @@ describe('the demo portal (npm start on PGlite)', () => {
     await page.screenshot({ path: path.join(shots, 'demo-row-menu-1280.png') });
     await page.locator('msp-fleet-table [role="menuitem"][data-action="open-customer"]').click();
     await page.waitForFunction((id) => location.hash === `#/customers/${id}`, first.id);
-    await page.waitForSelector('#customer-detail');
-    assert.equal(await page.locator('#customer-detail h1').innerText(), first.name);
+    await shownCustomer(page).waitFor();
+    assert.equal(await shownCustomer(page).innerText(), first.name);
+    assert.equal(await page.getByRole('tab', { name: first.name, selected: true }).count(), 1, 'the customer is the selected tab');
     await page.screenshot({ path: path.join(shots, 'demo-customer-1280.png'), fullPage: true });
-    await page.locator('a.back').click();
+    await page.locator('#tabs-home').click();
     await page.waitForSelector('msp-fleet-table:visible');
   });
 
@@ -236,14 +240,14 @@ describe('the demo portal (npm start on PGlite)', () => {
     await signInAs('other-msp-admin');
     const [foreign] = await tableRows();
     await page.goto(`${url}#/customers/${foreign!.id}`);
-    await page.waitForSelector('#customer-detail');
-    assert.equal(await page.locator('#customer-detail h1').innerText(), foreign!.name, 'its own MSP sees it');
+    await shownCustomer(page).waitFor();
+    assert.equal(await shownCustomer(page).innerText(), foreign!.name, 'its own MSP sees it');
 
     await signInAs('msp-admin');
     await page.goto(`${url}#/customers/${foreign!.id}`);
     await page.waitForSelector('#customer-not-found');
     assert.match(await page.locator('#customer-not-found h1').innerText(), /not found/i);
-    assert.equal(await page.locator('#customer-detail').count(), 0);
+    assert.equal(await shownCustomer(page).count(), 0);
 
     await page.goto(`${url}#/customers/not-a-customer-id`);
     await page.waitForSelector('#customer-not-found');
@@ -289,6 +293,8 @@ describe('the demo portal (npm start on PGlite)', () => {
       await phone.setViewportSize({ width: 360, height: 780 });
       await phone.goto(url);
       await ready(phone);
+      // Below the open tabs and the totals the list starts under the fold; its rows render once it is scrolled to.
+      await phone.locator('msp-fleet-table').scrollIntoViewIfNeeded();
       await phone.waitForSelector('msp-fleet-table [role="row"][data-id]');
       const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.equal(overflow, 0, 'no horizontal scrolling of the page');
@@ -296,7 +302,7 @@ describe('the demo portal (npm start on PGlite)', () => {
       await phone.screenshot({ path: path.join(shots, 'demo-phone-360-full.png'), fullPage: true });
       const [first] = await tableRows(phone);
       await phone.goto(`${url}#/customers/${first!.id}`);
-      await phone.waitForSelector('#customer-detail');
+      await shownCustomer(phone).waitFor();
       assert.equal(await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0);
       await phone.screenshot({ path: path.join(shots, 'demo-customer-phone-360.png'), fullPage: true });
       await phone.goto(`${url}#/customers/00000000-0000-4000-8000-000000000000`);

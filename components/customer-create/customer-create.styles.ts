@@ -110,6 +110,7 @@ export default css`
   }
   .field {
     display: grid;
+    align-content: start;
     gap: var(--msp-space);
     margin: 0;
     min-inline-size: 0;
@@ -164,6 +165,7 @@ export default css`
     display: grid;
     grid-template-columns: minmax(6em, 10em) minmax(0, 1fr);
     gap: calc(var(--msp-space) * 2);
+    align-items: start;
     max-inline-size: 32em;
   }
   .choice {

@@ -126,6 +126,23 @@ describe('<msp-customer-tabs>', () => {
     await tabs.updateComplete;
     assert.equal(selected(root), 'Hooli', 'opening an open customer switches to it');
     assert.equal(tabNames(root).length, 2);
+    await until(() => b.saved.value.active === id(5), 'the switch saved');
+  });
+
+  it('open() without a name rejects when the BFF fails for another reason than visibility, opening nothing', async () => {
+    const b = bff({ open: [], active: null });
+    worker.use(
+      http.get(`${API}/v1/customers/:id`, () =>
+        HttpResponse.json({ type: 'https://portico.dev/problems/internal-error', title: 'Internal error', status: 500, detail: 'Boom.' }, { status: 500 }),
+      ),
+      ...b.handlers,
+    );
+    const { tabs, root } = await mount();
+    let failure: { status?: number } | undefined;
+    await tabs.open(id(4)).catch((e: { status?: number }) => (failure = e));
+    assert.equal(failure?.status, 500);
+    assert.deepEqual(tabNames(root), []);
+    assert.equal(b.puts.length, 0);
   });
 
   it('keeps at most 12 tabs: the oldest makes room', async () => {

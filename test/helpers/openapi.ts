@@ -363,9 +363,15 @@ export const exampleBodies: Record<string, (world: World) => Record<string, unkn
     role: 'msp_admin',
     origins: [ORIGIN],
   }),
-  'PUT /v1/me/preferences/{key}': () => ({ value: { visible: ['name', 'status', 'posture'], order: ['posture', 'name', 'status'] } }),
-  // A new asset each time (a second spelling of an existing one answers 200 instead of 201).
-  'POST /v1/customers/{id}/assets': () => ({ kind: 'subdomain', value: `suite-${randomUUID()}.example.com` }),
+  // Valid for every key: each takes its own fields and ignores the others'.
+  'PUT /v1/me/preferences/{key}': () => ({
+    value: {
+      visible: ['name', 'status', 'posture'],
+      order: ['posture', 'name', 'status'],
+      open: [{ id: '00000000-0000-4000-8000-00000000a0b1', name: 'Acme' }],
+      active: null,
+    },
+  }),
   // Every optional field but parentId (the caller's org by default), so each gets mutated.
   'POST /v1/customers': () => ({
     accountType: 'customer',
@@ -385,6 +391,8 @@ export const exampleBodies: Record<string, (world: World) => Record<string, unkn
   }),
   // Accepted already, so accepting again answers 200 and changes nothing.
   'POST /v1/invites/accept': () => ({ token: seeded.acceptedInviteToken }),
+  // A new asset each time (a second spelling of an existing one answers 200 instead of 201).
+  'POST /v1/customers/{id}/assets': () => ({ kind: 'subdomain', value: `suite-${randomUUID()}.example.com` }),
 };
 
 // --- Customer lifecycle: the state each action starts from ---------------------------------

@@ -18,7 +18,7 @@ import { wellKnownRoutes } from './routes/well-known.js';
 export type { Deps } from './http/env.js';
 
 const ALLOWED_REQUEST_HEADERS = 'Authorization, Content-Type, If-Match, Idempotency-Key, X-Request-Id';
-const EXPOSED_HEADERS = 'ETag, X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, Content-Disposition';
+const EXPOSED_HEADERS = 'ETag, X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, Content-Disposition, Location, Idempotent-Replayed';
 
 /**
  * Builds the BFF. No I/O happens here; `deps` carries the database, the signing keys and the

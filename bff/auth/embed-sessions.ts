@@ -1,5 +1,5 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
-import { queryRows } from '../db/client.js';
+import { queryRows, type Tx } from '../db/client.js';
 import { accountManagerAssignments, auditLog, customerProfiles, orgs, roleAssignments, users } from '../db/schema.js';
 import { withScope } from '../db/scope.js';
 import type { ApiKeyPrincipal, Deps } from '../http/env.js';
@@ -29,6 +29,24 @@ const field = (pointer: string, detail: string) =>
  * just in time (the MSP's server is the authority on who its users are and what role they
  * hold now), and signs a short-lived token. All of it runs under the key's RLS scope.
  */
+/**
+ * A user invited at onboarding exists before the MSP's server knows it: it is keyed
+ * `invite:<email>` until the first session for that email in that tenant, which gives it the
+ * MSP's own external id. The user keeps its id, roles and invite history, so an invited main
+ * user who accepted signs in as the same user the customer record names.
+ */
+async function adoptInvitedUser(tx: Tx, tenantId: string, user: EmbedSessionRequest['user']): Promise<void> {
+  const [known] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), eq(users.externalId, user.externalId)));
+  if (known) return;
+  await tx
+    .update(users)
+    .set({ externalId: user.externalId })
+    .where(and(eq(users.tenantId, tenantId), eq(users.externalId, `invite:${user.email.toLowerCase()}`)));
+}
+
 export async function mintEmbedSession(deps: Deps, key: ApiKeyPrincipal, req: EmbedSessionRequest, requestId: string) {
   if (!key.scopes.includes(sessionScope(req.role))) {
     throw new HttpProblem(403, 'forbidden', `This API key may not mint ${req.role} sessions.`);
@@ -82,6 +100,7 @@ export async function mintEmbedSession(deps: Deps, key: ApiKeyPrincipal, req: Em
       if (missing >= 0) throw field(`customerIds/${missing}`, 'not a customer of this tenant');
     }
 
+    await adoptInvitedUser(tx, tenant.id, req.user);
     const [user] = await tx
       .insert(users)
       .values({ tenantId: tenant.id, externalId: req.user.externalId, email: req.user.email, name: req.user.name })
@@ -91,6 +110,9 @@ export async function mintEmbedSession(deps: Deps, key: ApiKeyPrincipal, req: Em
       })
       .returning({ id: users.id, status: users.status });
     if (!user) throw new Error('user was not provisioned');
+    if (user.status === 'invited') {
+      throw new HttpProblem(403, 'forbidden', 'The user has not accepted the invitation yet and cannot get a session.');
+    }
     if (user.status !== 'active') {
       throw new HttpProblem(403, 'forbidden', `The user is ${user.status} and cannot get a session.`);
     }

@@ -397,6 +397,32 @@ for (const backend of backends) {
       assert.equal((await acceptInvite(await inviteToken('lou@late.example'))).status, 200);
     });
 
+    test("an invited main user gets a session from the MSP's portal only after accepting, as the same user", async () => {
+      const body = await created(await create({ ...base, name: 'Aster Opticians', accessDelegation: 'full', mainUser: { name: 'Ida Aster', email: 'ida@aster-optik.example' } }));
+      const mint = () =>
+        world.request('/v1/embed-sessions', {
+          method: 'POST',
+          token: world.apiKeys.A.key,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            user: { externalId: 'portal-user-4711', email: 'Ida@aster-optik.example', name: 'Ida Aster' },
+            role: 'customer_admin',
+            tenantId: body.id,
+            origins: ['https://portal.example'],
+          }),
+        });
+      const early = await mint();
+      assert.equal(early.status, 403);
+      assert.match(((await early.json()) as { detail: string }).detail, /not accepted the invitation/);
+      assert.equal((await acceptInvite(await inviteToken('ida@aster-optik.example'))).status, 200);
+      const res = await mint();
+      assert.equal(res.status, 201, await res.clone().text());
+      const session = (await res.json()) as { userId: string };
+      assert.equal(session.userId, body.invite!.userId, 'the invited user, not a second one');
+      const people = await owner<{ external_id: string }>(sql`select external_id from users where tenant_id = ${body.id}::uuid`);
+      assert.deepEqual(people.map((p) => p.external_id), ['portal-user-4711']);
+    });
+
     test("/v1/me tells the caller's country, so the wizard knows when a VAT-ID is required", async () => {
       const res = await world.request('/v1/me', { token: admin });
       assert.equal(((await res.json()) as { org: { country: string } }).org.country, 'DE');

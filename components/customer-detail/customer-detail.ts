@@ -740,7 +740,7 @@ export class MspCustomerDetail extends MspElement {
           ? html`<div class="charts">
                 ${s.value.products.map(
                   (p) => html`<figure class="chart-card" part="chart" data-product=${p.product}>
-                    <figcaption>${p.label} <strong>${formatNumber(p.total, loc)}</strong> <span class="muted">scans</span></figcaption>
+                    <figcaption>${p.label} <strong>${formatNumber(p.total, loc)}</strong> <span class="muted">${p.total === 1 ? 'scan' : 'scans'}</span></figcaption>
                     <div class="chart-box small"><canvas data-chart=${`usage-${p.product}`} role="img" aria-label=${usageSummary(p, loc)}></canvas></div>
                   </figure>`,
                 )}

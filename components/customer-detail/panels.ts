@@ -106,7 +106,7 @@ export function renderSecurity(c: Customer, locale: string): TemplateResult {
 /** One product's chart caption, also the canvas' text alternative. */
 export function usageSummary(p: CustomerUsage['products'][number], locale: string): string {
   const peak = p.days.reduce((best, d) => (d.scans > best.scans ? d : best), p.days[0] ?? { day: '', scans: 0 });
-  return `${p.label}: ${formatNumber(p.total, locale)} scans${peak.scans > 0 ? `, most on ${formatDate(peak.day, locale)} (${formatNumber(peak.scans, locale)})` : ''}`;
+  return `${p.label}: ${formatNumber(p.total, locale)} ${p.total === 1 ? 'scan' : 'scans'}${peak.scans > 0 ? `, most on ${formatDate(peak.day, locale)} (${formatNumber(peak.scans, locale)})` : ''}`;
 }
 
 export function renderUsageTable(usage: CustomerUsage, locale: string): TemplateResult {
@@ -199,13 +199,36 @@ export function changeSummary(before: unknown, after: unknown): string {
     .join('; ');
 }
 
+/** What an audit action id means, in words; ids without an entry are shown as they are. */
+const actionLabels: Record<string, string> = {
+  'customer.create': 'Customer created',
+  'customer.edit': 'Details edited',
+  'customer.change_main_user': 'Main user changed',
+  'customer.lock': 'Customer locked',
+  'customer.unlock': 'Customer unlocked',
+  'customer.cancel': 'Subscription cancelled',
+  'customer.reactivate': 'Subscription reactivated',
+  'customer.convert_to_managed': 'Converted to managed',
+  'customer.convert_to_purchased': 'Trial converted to purchased',
+  'customer.delete': 'Deletion requested',
+  'user.invite': 'User invited',
+  'user.invite_resent': 'Invitation re-sent',
+  'user.invite_accepted': 'Invitation accepted',
+  'asset.create': 'Asset added',
+  'embed_session.create': 'Signed in to the portal',
+  'fleet.export': 'Fleet exported',
+  'preference.update': 'Preference saved',
+};
+
+export const actionLabel = (action: string): string => actionLabels[action] ?? action;
+
 export function renderActivity(items: readonly ActivityEntry[], locale: string): TemplateResult {
   return html`<ol class="activity" part="activity">
     ${items.map((e) => {
       const changes = changeSummary(e.before, e.after);
       return html`<li data-entry=${e.id} tabindex="-1">
         <time datetime=${e.at}>${dateTime(e.at, locale)}</time>
-        <span><strong>${e.action}</strong> by ${e.actor.name ?? 'system'} <span class="muted">(${e.actor.role.replaceAll('_', ' ')})</span></span>
+        <span><strong title=${e.action}>${actionLabel(e.action)}</strong> by ${e.actor.name ?? 'system'} <span class="muted">(${e.actor.role.replaceAll('_', ' ')})</span></span>
         ${changes ? html`<span class="sub">${changes}</span>` : nothing}
       </li>`;
     })}

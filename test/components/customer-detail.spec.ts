@@ -196,6 +196,8 @@ describe('<msp-customer-detail>', () => {
     await until(() => $$(el, '[part="activity"] li').length === 20, 'the first page');
     assert.equal($$(el, '[part="activity"] li')[0]!.dataset.entry, 'a0');
     assert.ok(text($$(el, '[part="activity"] li')[1]).includes('status: active → locked'));
+    assert.ok(text($$(el, '[part="activity"] li')[1]).includes('Customer locked'), 'the action in words');
+    assert.ok(text($$(el, '[part="activity"] li')[0]).includes('Details edited'));
     await expectNoAxeViolations(el);
     $(el, '[data-more]')!.click();
     await until(() => $$(el, '[part="activity"] li').length === 25, 'the second page');

@@ -60,7 +60,7 @@ export function activityEntry(i: number): ActivityEntry {
     id: `a${i}`,
     at: new Date(Date.UTC(2026, 10, 25, 12, 0) - i * 3_600_000).toISOString(),
     actor: { id: 'staff-1', name: 'Sam Staff', role: 'msp_admin' },
-    action: i % 2 ? 'customer.lock' : 'customer.update',
+    action: i % 2 ? 'customer.lock' : 'customer.edit',
     before: { status: 'active' },
     after: { status: i % 2 ? 'locked' : 'active' },
   };

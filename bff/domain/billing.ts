@@ -9,6 +9,7 @@
  * A period is labelled `YYYY-MM` by the month it ends in (for a reseller, simply its month).
  */
 import { divHalfEven } from './money.js';
+import { graduatedPrice, unitCostTiers, type Tier } from './pricing.js';
 import { localDate, startOfLocalDay } from './zoned-date.js';
 
 export type Partnership = 'mssp' | 'reseller';
@@ -74,4 +75,169 @@ export function prorate(amountMinor: number, activeStart: Date, activeEnd: Date,
   if (to <= from) return 0;
   const accrued = (elapsed: number) => divHalfEven(BigInt(amountMinor) * BigInt(elapsed), length);
   return accrued(to) - accrued(from);
+}
+
+/**
+ * One dated change of a subscription, as appended (never edited) by the BFF:
+ * - `started` / `reactivated`: active from `at`, with the IPs given (a reactivation without IPs
+ *   keeps the ones it had);
+ * - `ips_changed`: the IPs given apply from `at` (increases, and split changes that keep the total);
+ * - `ips_decrease_scheduled`: the IPs given apply from `effectiveAt` (required: the booking-month
+ *   end when it was requested), unless cancelled or superseded first;
+ * - `ips_decrease_cancelled`: drops the pending decrease (only the one with this `ref`, if given);
+ * - `cancelled`: inactive from `at`; a pending decrease dies with the subscription.
+ * A later `ips_changed` or `ips_decrease_scheduled` replaces a pending decrease: the quota last
+ * asked for is the one that holds.
+ */
+export interface SubscriptionEvent {
+  at: string;
+  kind: 'started' | 'ips_changed' | 'ips_decrease_scheduled' | 'ips_decrease_cancelled' | 'cancelled' | 'reactivated';
+  ipsInternal?: number;
+  ipsExternal?: number;
+  effectiveAt?: string;
+  ref?: string;
+}
+
+/** A decrease waiting for its booking month to end. */
+export interface PendingDecrease { internal: number; external: number; effectiveAt: string; ref?: string }
+
+/** Where a subscription stands at one instant. */
+export interface SubscriptionState { active: boolean; internal: number; external: number; pending: PendingDecrease | null }
+
+/** A state and the instant it began. */
+interface Change { at: number; state: SubscriptionState }
+
+function pendingOf(e: SubscriptionEvent, state: SubscriptionState): PendingDecrease {
+  if (e.effectiveAt === undefined) throw new RangeError(`the decrease scheduled at ${e.at} has no effectiveAt`);
+  return {
+    internal: e.ipsInternal ?? state.internal,
+    external: e.ipsExternal ?? state.external,
+    effectiveAt: e.effectiveAt,
+    ...(e.ref === undefined ? {} : { ref: e.ref }),
+  };
+}
+
+/** The state after one event. */
+function apply(state: SubscriptionState, e: SubscriptionEvent): SubscriptionState {
+  const ips = { internal: e.ipsInternal ?? state.internal, external: e.ipsExternal ?? state.external };
+  switch (e.kind) {
+    case 'started':
+    case 'reactivated':
+      return { active: true, ...ips, pending: null };
+    case 'ips_changed':
+      return { ...state, ...ips, pending: null };
+    case 'ips_decrease_scheduled':
+      return { ...state, pending: pendingOf(e, state) };
+    case 'ips_decrease_cancelled':
+      return state.pending && (e.ref === undefined || e.ref === state.pending.ref) ? { ...state, pending: null } : state;
+    case 'cancelled':
+      return { ...state, active: false, pending: null };
+  }
+}
+
+/**
+ * Replays `events` (in time order; equal instants keep their given order) up to `until`
+ * (exclusive) and returns every state with the instant it began. A pending decrease applies at
+ * `takesEffect(pending, scheduledAt)` — the caller's rule for when that is.
+ */
+function replay(events: SubscriptionEvent[], until: number, takesEffect: (p: PendingDecrease, scheduledAt: number) => number): Change[] {
+  const sorted = events.map((e, i) => ({ e, i, at: Date.parse(e.at) })).sort((a, b) => a.at - b.at || a.i - b.i);
+  let state: SubscriptionState = { active: false, internal: 0, external: 0, pending: null };
+  let scheduledAt = 0;
+  const changes: Change[] = [{ at: -Infinity, state }];
+  const applyDue = (t: number) => {
+    if (!state.pending) return;
+    // Never before it was asked for, whatever the stored effectiveAt says.
+    const effective = Math.max(takesEffect(state.pending, scheduledAt), scheduledAt);
+    if (effective > t) return;
+    state = { ...state, internal: state.pending.internal, external: state.pending.external, pending: null };
+    changes.push({ at: effective, state });
+  };
+  for (const { e, at } of sorted) {
+    if (at >= until) break;
+    applyDue(at);
+    state = apply(state, e);
+    if (e.kind === 'ips_decrease_scheduled') scheduledAt = at;
+    changes.push({ at, state });
+  }
+  applyDue(until - 1);
+  return changes;
+}
+
+/**
+ * The subscription's state at instant `at`, events up to and including `at` counted: pending
+ * decreases whose `effectiveAt` has passed are applied, so reads need no job to apply them.
+ */
+export function subscriptionStateAt(events: SubscriptionEvent[], at: Date): SubscriptionState {
+  const changes = replay(events, at.getTime() + 1, (p) => Date.parse(p.effectiveAt));
+  return changes[changes.length - 1]!.state;
+}
+
+/** One line of an invoice: a customer's IPs over a stretch of a period, with price and cost. */
+export interface InvoiceLine { customerId: string; description: string; from: string; to: string; ips: number; amountMinor: number; costMinor: number }
+
+export interface InvoiceInput {
+  customerId: string;
+  customerName: string;
+  events: SubscriptionEvent[];
+  period: Period;
+  sell: Tier[];
+  cost: Tier[];
+  /** Units across the MSP's whole portfolio: they pick the volume band of the cost. */
+  portfolioUnits: number;
+  prepaidDiscountBps?: number;
+}
+
+/** A stretch of the period with constant IPs while the subscription is active. */
+interface Stretch { from: number; to: number; internal: number; external: number }
+
+/**
+ * The active stretches of constant IPs inside `period`. A decrease is in force in a period only
+ * if it was requested in an earlier period and took effect by this one's start: one requested
+ * during the period cannot take effect before the period ends, whatever its `effectiveAt` says.
+ */
+function stretches(events: SubscriptionEvent[], period: Period): Stretch[] {
+  const start = Date.parse(period.start);
+  const end = Date.parse(period.end);
+  const changes = replay(events, end, (p, scheduledAt) => {
+    const effective = Date.parse(p.effectiveAt);
+    return scheduledAt < start && effective <= start ? effective : Infinity;
+  });
+  const result: Stretch[] = [];
+  changes.forEach((change, i) => {
+    const from = Math.max(change.at, start);
+    const to = Math.min(changes[i + 1]?.at ?? end, end);
+    const { active, internal, external } = change.state;
+    if (to <= from || !active || internal + external === 0) return;
+    const previous = result[result.length - 1];
+    if (previous && previous.to === from && previous.internal === internal && previous.external === external) previous.to = to;
+    else result.push({ from, to, internal, external });
+  });
+  return result;
+}
+
+/**
+ * The invoice lines of one customer for one period: one per stretch of constant IPs, each
+ * priced at the monthly graduated price (and cost) of its IPs, prorated to the stretch. A
+ * customer added, changed or cancelled mid-period is thereby billed for exactly its time, and a
+ * full period of constant IPs bills exactly the monthly price.
+ */
+export function invoiceLines(input: InvoiceInput): InvoiceLine[] {
+  const costTiers = unitCostTiers(input.cost, input);
+  const full = Date.parse(input.period.end) - Date.parse(input.period.start);
+  return stretches(input.events, input.period).map((s) => {
+    const ips = s.internal + s.external;
+    const from = new Date(s.from);
+    const to = new Date(s.to);
+    const partial = s.to - s.from < full ? ', prorated' : '';
+    return {
+      customerId: input.customerId,
+      description: `${input.customerName}: ${ips} IPs (${s.internal} internal, ${s.external} external)${partial}`,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      ips,
+      amountMinor: prorate(graduatedPrice(input.sell, ips).totalMinor, from, to, input.period),
+      costMinor: prorate(graduatedPrice(costTiers, ips).totalMinor, from, to, input.period),
+    };
+  });
 }

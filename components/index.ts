@@ -8,4 +8,5 @@ export { MspLicenseMeter, licenceValueText } from './license-meter/define.js';
 export { MspCustomerDetail, customerTabs, type CustomerTab } from './customer-detail/define.js';
 export { MspCustomerCreate } from './customer-create/define.js';
 export { MspCustomerTabs, MAX_OPEN_TABS, type OpenCustomer } from './customer-tabs/define.js';
+export { MspIpDistribution, type IpDistributionChangeDetail, type IpDistributionSaveKind } from './ip-distribution/define.js';
 export { presetNames, resolveTheme, themeTokens, type PresetName, type ResolvedTheme, type ThemeRecord } from '../themes/loader.js';

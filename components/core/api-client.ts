@@ -13,6 +13,8 @@ import type {
   FleetQueryParams,
   FleetSummary,
   InviteSent,
+  IpDistribution,
+  IpDistributionChange,
   Licence,
   Me,
   NewOrg,
@@ -266,6 +268,38 @@ export class ApiClient {
   /** Marks the customer `deleting`; a job then purges the tenant. */
   requestCustomerDeletion(customerId: string, etag: string | null): Promise<Versioned<Customer>> {
     return this.changeCustomer(customerId, '/deletion', 'POST', { confirm: 'DELETE' }, etag);
+  }
+
+  /** A customer's internal/external IPs, pending decrease and sell tiers, with the ETag of its changes. */
+  async ipDistribution(customerId: string, signal?: AbortSignal): Promise<Versioned<IpDistribution>> {
+    const response = await this.request(`/v1/customers/${encodeURIComponent(customerId)}/ip-distribution`, signal ? { signal } : {});
+    const body = (await response.json()) as IpDistribution;
+    return { value: body, etag: etagOf(response, body) };
+  }
+
+  /**
+   * Sets the IPs with `If-Match`. A higher total applies now; a lower one becomes a pending
+   * decrease at the end of the booking month. A 412 carries the distribution as it is now in `current`.
+   */
+  async saveIpDistribution(customerId: string, change: IpDistributionChange, etag: string | null): Promise<Versioned<IpDistribution>> {
+    const response = await this.request(`/v1/customers/${encodeURIComponent(customerId)}/ip-distribution`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', ...(etag ? { 'if-match': etag } : {}) },
+      body: JSON.stringify(change),
+    });
+    const body = (await response.json()) as IpDistribution;
+    return { value: body, etag: etagOf(response, body) };
+  }
+
+  /** Cancels the pending decrease with `If-Match`; answers the distribution (re-read when the BFF sends no body). */
+  async cancelPendingIps(customerId: string, etag: string | null): Promise<Versioned<IpDistribution>> {
+    const response = await this.request(`/v1/customers/${encodeURIComponent(customerId)}/ip-distribution/pending`, {
+      method: 'DELETE',
+      headers: etag ? { 'if-match': etag } : {},
+    });
+    if (response.status === 204) return this.ipDistribution(customerId);
+    const body = (await response.json()) as IpDistribution;
+    return { value: body, etag: etagOf(response, body) };
   }
 
   /** Every change of a customer carries `If-Match` and answers the updated customer with its new ETag. */

@@ -89,3 +89,27 @@ export type CustomerTransition = 'lock' | 'unlock' | 'cancel' | 'reactivate' | '
 export type NewOrg = JsonBody<CreateCustomerEndpoint>;
 /** `POST /v1/customers` → 201: the new org, its Customer (null for a sub-partner) and the main user's invite. */
 export type CreatedOrg = Created<CreateCustomerEndpoint>;
+
+/**
+ * `GET/PUT /v1/customers/{id}/ip-distribution`: the customer's IPs (internal, external, a pending
+ * decrease), the MSP's sell tiers to price a change in the browser, and whether the caller may
+ * change them; the ETag is `"<version>"`.
+ */
+export interface IpDistribution {
+  customerId: string;
+  internal: number;
+  external: number;
+  total: number;
+  pending: { internal: number; external: number; effectiveAt: string } | null;
+  currency: string;
+  sell: { upTo: number | null; unitMinor: number }[];
+  price: { monthlyMinor: number; averageIpPriceMinor: number | null };
+  bookingMonthEnd: string;
+  version: number;
+  canEdit: boolean;
+}
+/** `PUT /v1/customers/{id}/ip-distribution` body. */
+export interface IpDistributionChange {
+  internal: number;
+  external: number;
+}

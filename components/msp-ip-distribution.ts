@@ -1,0 +1,2 @@
+/** Entry point: registers <msp-ip-distribution>. */
+export * from './ip-distribution/define.js';

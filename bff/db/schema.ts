@@ -65,6 +65,15 @@ export const severity = pgEnum('severity', ['critical', 'high', 'medium', 'low',
 export const findingStatus = pgEnum('finding_status', ['open', 'resolved', 'accepted_risk']);
 export const themeMode = pgEnum('theme_mode', ['light', 'dark']);
 export const emailStatus = pgEnum('email_status', ['queued', 'sending', 'sent', 'failed']);
+export const priceTableKind = pgEnum('price_table_kind', ['sell', 'cost']);
+export const subscriptionEventKind = pgEnum('subscription_event_kind', [
+  'started',
+  'ips_changed',
+  'ips_decrease_scheduled',
+  'ips_decrease_cancelled',
+  'cancelled',
+  'reactivated',
+]);
 
 /** The org tree: MSP → (sub-partner)* → customer; an enterprise is a customer with sub-orgs. */
 export const orgs = pgTable(
@@ -182,9 +191,92 @@ export const subscriptions = pgTable(
     trialEndsAt: ts('trial_ends_at'),
     renewsAt: ts('renews_at'),
     cancelledAt: ts('cancelled_at'),
+    /**
+     * A decrease of the IPs waiting for the end of its booking month (null: none). A copy of the
+     * latest `ips_decrease_scheduled` event not yet cancelled or applied, so reads need no event
+     * replay; the events stay the truth (bff/db/queries/subscriptions.ts keeps both in step).
+     */
+    pendingIpsInternal: integer('pending_ips_internal'),
+    pendingIpsExternal: integer('pending_ips_external'),
+    pendingEffectiveAt: ts('pending_effective_at'),
     version: integer('version').notNull().default(1),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+/**
+ * Every change of a subscription as a dated fact, append-only (migrations/0011_pricing_rls.sql
+ * refuses updates, and deletes by the request role): any past billing period can be recomputed
+ * from them. `tenant_id` is the customer.
+ */
+export const subscriptionEvents = pgTable(
+  'subscription_events',
+  {
+    tenantId: tenantId().notNull(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
+    subscriptionId: uuid('subscription_id').notNull(),
+    kind: subscriptionEventKind('kind').notNull(),
+    at: ts('at').notNull(),
+    /** The IPs from `at` on (started, ips_changed) or from `effective_at` on (a scheduled decrease). */
+    ipsInternal: integer('ips_internal'),
+    ipsExternal: integer('ips_external'),
+    effectiveAt: ts('effective_at'),
+    /** What the event refers to, such as the scheduled decrease a cancellation withdraws. */
+    ref: text('ref'),
+    actorId: uuid('actor_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('subscription_events_tenant_subscription_at_idx').on(t.tenantId, t.subscriptionId, t.at),
+  ],
+);
+
+/**
+ * An MSP's (or sub-partner's) graduated price list: `sell` is what its customers pay, `cost`
+ * what it pays. One row of each kind per org; both change together and share `version`.
+ */
+export const priceTables = pgTable(
+  'price_tables',
+  {
+    tenantId: tenantId().notNull(),
+    kind: priceTableKind('kind').notNull(),
+    currency: text('currency').notNull(),
+    articleName: text('article_name').notNull(),
+    articleNumber: text('article_number').notNull(),
+    /** `[{ upTo, unitMinor }]`, ascending, the last open-ended (bff/domain/pricing.ts). */
+    tiers: jsonb('tiers').notNull(),
+    /** The prepaid discount on the cost (basis points); 0 on the sell row. */
+    prepaidDiscountBps: integer('prepaid_discount_bps').notNull().default(0),
+    version: integer('version').notNull().default(1),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.kind] })],
+);
+
+/**
+ * A prepaid project key an MSP redeemed: IPs for a runtime at a purchase price, and the selling
+ * price the MSP asks (null until set), optionally for one customer. `tenant_id` is the MSP org.
+ */
+export const projectKeys = pgTable(
+  'project_keys',
+  {
+    tenantId: tenantId().notNull(),
+    id: uuid('id').notNull().default(sql`gen_random_uuid()`),
+    code: text('code').notNull(),
+    ipCount: integer('ip_count').notNull(),
+    runtimeMonths: integer('runtime_months').notNull(),
+    currency: text('currency').notNull(),
+    purchasePriceMinor: bigint('purchase_price_minor', { mode: 'number' }).notNull(),
+    sellingPriceMinor: bigint('selling_price_minor', { mode: 'number' }),
+    customerId: uuid('customer_id'),
+    redeemedAt: ts('redeemed_at').notNull().defaultNow(),
+    redeemedBy: uuid('redeemed_by'),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('project_keys_tenant_code_key').on(t.tenantId, t.code),
+  ],
 );
 
 export const assets = pgTable(

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { normalizeAsset, type AssetKind } from '../domain/assets.js';
+import { bookingMonthEnd, type Partnership } from '../domain/billing.js';
 import { defaultFleetColumns } from '../domain/fleet-columns.js';
+import { quote, type Tier } from '../domain/pricing.js';
 import { ownerBypassesRls, queryRows, type Database } from './client.js';
 
 /**
@@ -115,7 +117,7 @@ const T = {
   users: { columns: ['tenant_id', 'id', 'external_id', 'email', 'name', 'status'], types: ['uuid', 'uuid', 'text', 'text', 'text', 'user_status'] },
   role_assignments: { columns: ['tenant_id', 'user_id', 'role'], types: ['uuid', 'uuid', 'user_role'] },
   account_manager_assignments: { columns: ['tenant_id', 'user_id'], types: ['uuid', 'uuid'] },
-  subscriptions: { columns: ['tenant_id', 'id', 'plan', 'licence_model', 'licence_quota', 'ips_internal', 'ips_external', 'currency', 'monthly_price_minor', 'monthly_cost_minor', 'started_at', 'trial_ends_at', 'renews_at', 'cancelled_at'], types: ['uuid', 'uuid', 'plan', 'licence_model', 'int', 'int', 'int', 'text', 'int8', 'int8', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz'] },
+  subscriptions: { columns: ['tenant_id', 'id', 'plan', 'licence_model', 'licence_quota', 'ips_internal', 'ips_external', 'currency', 'monthly_price_minor', 'monthly_cost_minor', 'started_at', 'trial_ends_at', 'renews_at', 'cancelled_at', 'pending_ips_internal', 'pending_ips_external', 'pending_effective_at'], types: ['uuid', 'uuid', 'plan', 'licence_model', 'int', 'int', 'int', 'text', 'int8', 'int8', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'int', 'int', 'timestamptz'] },
   assets: { columns: ['tenant_id', 'id', 'kind', 'value', 'normalized_value', 'first_seen_at'], types: ['uuid', 'uuid', 'asset_kind', 'text', 'text', 'timestamptz'] },
   scans: { columns: ['tenant_id', 'id', 'profile', 'status', 'started_at', 'finished_at', 'findings_count'], types: ['uuid', 'uuid', 'text', 'scan_status', 'timestamptz', 'timestamptz', 'int'] },
   findings: { columns: ['tenant_id', 'id', 'asset_id', 'scan_id', 'severity', 'type', 'title', 'status', 'first_seen_at', 'last_seen_at'], types: ['uuid', 'uuid', 'uuid', 'uuid', 'severity', 'text', 'text', 'finding_status', 'timestamptz', 'timestamptz'] },
@@ -127,7 +129,38 @@ const T = {
   email_messages: { columns: ['tenant_id', 'id', 'kind', 'to', 'subject', 'data', 'status', 'attempts', 'message_id', 'created_at', 'sent_at'], types: ['uuid', 'uuid', 'text', 'text[]', 'text', 'jsonb', 'email_status', 'int', 'text', 'timestamptz', 'timestamptz'] },
   notifications: { columns: ['tenant_id', 'id', 'kind', 'dedupe_key', 'title', 'data', 'created_at'], types: ['uuid', 'uuid', 'text', 'text', 'text', 'jsonb', 'timestamptz'] },
   idempotency_keys: { columns: ['tenant_id', 'user_id', 'key', 'method', 'path', 'request_hash', 'status', 'response', 'created_at'], types: ['uuid', 'uuid', 'text', 'text', 'text', 'text', 'int2', 'jsonb', 'timestamptz'] },
+  price_tables: { columns: ['tenant_id', 'kind', 'currency', 'article_name', 'article_number', 'tiers', 'prepaid_discount_bps'], types: ['uuid', 'price_table_kind', 'text', 'text', 'text', 'jsonb', 'int'] },
+  subscription_events: { columns: ['tenant_id', 'subscription_id', 'kind', 'at', 'ips_internal', 'ips_external', 'effective_at', 'ref'], types: ['uuid', 'uuid', 'subscription_event_kind', 'timestamptz', 'int', 'int', 'timestamptz', 'text'] },
+  project_keys: { columns: ['tenant_id', 'id', 'code', 'ip_count', 'runtime_months', 'currency', 'purchase_price_minor', 'selling_price_minor', 'customer_id', 'redeemed_at', 'redeemed_by'], types: ['uuid', 'uuid', 'text', 'int', 'int', 'text', 'int8', 'int8', 'uuid', 'timestamptz', 'uuid'] },
 } as const;
+
+/**
+ * The sellers' price lists (monthly minor units per IP, graduated): each sells above its cost,
+ * and the sub-partner's cost sits near its MSP's selling price.
+ */
+const priceLists: Record<'A' | 'B' | 'partner', { currency: string; article: [string, string]; sell: Tier[]; cost: Tier[]; prepaidDiscountBps: number }> = {
+  A: {
+    currency: 'EUR',
+    article: ['Vulnerability scanning, per IP and month', 'NW-VS-IP'],
+    sell: [{ upTo: 50, unitMinor: 450 }, { upTo: 250, unitMinor: 380 }, { upTo: 1000, unitMinor: 300 }, { upTo: null, unitMinor: 240 }],
+    cost: [{ upTo: 50, unitMinor: 260 }, { upTo: 250, unitMinor: 220 }, { upTo: 1000, unitMinor: 180 }, { upTo: null, unitMinor: 150 }],
+    prepaidDiscountBps: 0,
+  },
+  B: {
+    currency: 'GBP',
+    article: ['Managed scanning IP licence', 'BF-1100'],
+    sell: [{ upTo: 50, unitMinor: 400 }, { upTo: 250, unitMinor: 330 }, { upTo: null, unitMinor: 260 }],
+    cost: [{ upTo: 50, unitMinor: 230 }, { upTo: 250, unitMinor: 190 }, { upTo: null, unitMinor: 150 }],
+    prepaidDiscountBps: 500,
+  },
+  partner: {
+    currency: 'EUR',
+    article: ['IP-Scan Lizenz', 'HIT-SCAN-01'],
+    sell: [{ upTo: 25, unitMinor: 520 }, { upTo: 100, unitMinor: 450 }, { upTo: null, unitMinor: 390 }],
+    cost: [{ upTo: 25, unitMinor: 450 }, { upTo: 100, unitMinor: 380 }, { upTo: null, unitMinor: 300 }],
+    prepaidDiscountBps: 0,
+  },
+};
 
 type Table = keyof typeof T;
 type Value = string | number | boolean | null | string[];
@@ -180,6 +213,7 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
     orgs: [], customer_profiles: [], users: [], role_assignments: [], account_manager_assignments: [],
     subscriptions: [], assets: [], scans: [], findings: [], posture_snapshots: [], themes: [], audit_log: [],
     user_preferences: [], invites: [], email_messages: [], notifications: [], idempotency_keys: [],
+    price_tables: [], subscription_events: [], project_keys: [],
   };
   const created = iso(new Date(today.getTime() - 400 * DAY));
 
@@ -245,6 +279,8 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
   /** Main users with an invite (pending for invited customers, accepted for one), and per-asset use. */
   const invitees: { tenant: string; user: string; email: string; customer: string; msp: string; inviter: string; i: number; accepted: boolean; since: Date }[] = [];
   const assetUse: { tenant: string; name: string; quota: number; used: number }[] = [];
+  /** Each subscription as generated, for its events and its price once every portfolio is known. */
+  const subscriptionsOf: { row: number; tenant: string; id: string; seller: keyof typeof priceLists; trial: boolean; status: string; since: Date; cancelledAt: Date | null; ipsInternal: number; ipsExternal: number; i: number }[] = [];
 
   for (let i = 0; i < n; i++) {
     const owner = owners[i]!;
@@ -307,16 +343,21 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
     const quota = model === 'unlimited' ? null : trial ? 5 : model === 'per_asset' ? r.pick([10, 12, 15, 25, 50]) : r.pick([4, 6, 8, 12, 20]);
     const ipsExternal = r.pick([8, 16, 32, 64, 128, 256]);
     const ipsInternal = r.pick([0, 16, 50, 100, 250, 500]);
-    const unit = model === 'unlimited' ? 0 : (model === 'per_scan' ? 6 : 1) * (isB ? r.int(800, 1500) : r.int(900, 1800));
-    const price = trial ? 0 : model === 'unlimited' ? r.int(40, 400) * 1000 : (quota ?? 0) * unit;
-    const cost = Math.round(price * (0.55 + r.next() * 0.2));
+    // Prices come from the sellers' price lists (seedPricing). Earlier seeds drew licence prices
+    // here; drawing as many values keeps every later one (names, assets, scores) as it was.
+    if (model !== 'unlimited' || !trial) r.next();
+    r.next();
     const renews = new Date(since.getTime());
     while (renews <= today) renews.setUTCFullYear(renews.getUTCFullYear() + 1);
+    const subscriptionId = r.uuid();
+    const trialEndsAt = trial ? iso(new Date(today.getTime() + r.int(-3, 30) * DAY)) : null;
+    // Cancelled within the last two months, never before it started.
+    const cancelledAt = status === 'cancelled' ? new Date(Math.max(today.getTime() - r.int(1, 60) * DAY, since.getTime() + DAY)) : null;
     rows.subscriptions.push([
-      id, r.uuid(), trial ? 'trial' : 'purchased', model, quota, ipsInternal, ipsExternal, currency, price, cost,
-      iso(since), trial ? iso(new Date(today.getTime() + r.int(-3, 30) * DAY)) : null,
-      trial ? null : iso(renews), status === 'cancelled' ? iso(new Date(today.getTime() - r.int(1, 60) * DAY)) : null,
+      id, subscriptionId, trial ? 'trial' : 'purchased', model, quota, ipsInternal, ipsExternal, currency, 0, 0,
+      iso(since), trialEndsAt, trial ? null : iso(renews), cancelledAt ? iso(cancelledAt) : null, null, null, null,
     ]);
+    subscriptionsOf.push({ row: rows.subscriptions.length - 1, tenant: id, id: subscriptionId, seller: owner === mspB ? 'B' : owner === partner ? 'partner' : 'A', trial, status, since, cancelledAt, ipsInternal, ipsExternal, i });
 
     if (status === 'invited') continue; // nothing scanned yet
 
@@ -402,8 +443,10 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
   };
   rows.idempotency_keys.push([mspA, staffA[seeded.staff.admin]!, 'seed-create-harbor-it', 'POST', '/v1/customers', sha256('seed-create-harbor-it'), 201, JSON.stringify(partnerCreated), iso(new Date(now.getTime() - 3_600_000))]);
 
+  seedPricing(rows, subscriptionsOf, { A: mspA, B: mspB, partner }, { A: staffA[seeded.staff.admin]!, B: staffB[seeded.staff.admin]! }, r, today);
+
   // Parents before children (the closure trigger needs the parent's rows).
-  const order: Table[] = ['orgs', 'users', 'role_assignments', 'customer_profiles', 'account_manager_assignments', 'subscriptions', 'assets', 'scans', 'findings', 'posture_snapshots', 'themes', 'audit_log', 'user_preferences', 'invites', 'email_messages', 'notifications', 'idempotency_keys'];
+  const order: Table[] = ['orgs', 'users', 'role_assignments', 'customer_profiles', 'account_manager_assignments', 'subscriptions', 'assets', 'scans', 'findings', 'posture_snapshots', 'themes', 'audit_log', 'user_preferences', 'invites', 'email_messages', 'notifications', 'idempotency_keys', 'price_tables', 'subscription_events', 'project_keys'];
   await db.transaction(async (tx) => {
     for (const table of order) {
       const started = Date.now();
@@ -425,3 +468,75 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
   };
 }
 
+/**
+ * The money side of the seed: each seller's price list, a history of events per subscription
+ * that ends in its current row (started at its start date; some grew since; one decrease waits
+ * for the end of its booking month; cancellations on their date), the monthly price and cost
+ * of every purchased subscription from its seller's tables (trials are free), and a few
+ * redeemed project keys.
+ */
+function seedPricing(
+  rows: Record<Table, Value[][]>,
+  subs: { row: number; tenant: string; id: string; seller: keyof typeof priceLists; trial: boolean; status: string; since: Date; cancelledAt: Date | null; ipsInternal: number; ipsExternal: number; i: number }[],
+  sellers: Record<keyof typeof priceLists, string>,
+  admins: { A: string; B: string },
+  r: ReturnType<typeof prng>,
+  today: Date,
+): void {
+  const partnership: Record<keyof typeof priceLists, Partnership> = { A: 'mssp', B: 'reseller', partner: 'reseller' };
+  const timeZone: Record<keyof typeof priceLists, string> = { A: 'Europe/Berlin', B: 'Europe/London', partner: 'Europe/Berlin' };
+  for (const [key, list] of Object.entries(priceLists) as [keyof typeof priceLists, (typeof priceLists)['A']][]) {
+    for (const kind of ['sell', 'cost'] as const) {
+      rows.price_tables.push([sellers[key], kind, list.currency, list.article[0], list.article[1], JSON.stringify(list[kind]), kind === 'cost' ? list.prepaidDiscountBps : 0]);
+    }
+  }
+  const portfolio: Record<keyof typeof priceLists, number> = { A: 0, B: 0, partner: 0 };
+  let pendingPlaced = false;
+  for (const sub of subs) {
+    const event = (kind: string, at: Date, ips: [number, number] | null, effectiveAt: Date | null = null) =>
+      rows.subscription_events.push([sub.tenant, sub.id, kind, iso(at), ips?.[0] ?? null, ips?.[1] ?? null, effectiveAt ? iso(effectiveAt) : null, null]);
+    const grew = sub.i % 4 === 1 && sub.ipsExternal > 8 && today.getTime() - sub.since.getTime() > 20 * DAY;
+    if (grew) {
+      // Started with half the external IPs and added the rest part-way.
+      event('started', sub.since, [sub.ipsInternal, sub.ipsExternal / 2]);
+      const added = new Date(sub.since.getTime() + r.int(5, Math.floor((today.getTime() - sub.since.getTime()) / DAY) - 5) * DAY);
+      event('ips_changed', added, [sub.ipsInternal, sub.ipsExternal]);
+    } else {
+      event('started', sub.since, [sub.ipsInternal, sub.ipsExternal]);
+    }
+    if (sub.cancelledAt) event('cancelled', sub.cancelledAt, null);
+    // One running, purchased subscription of MSP A has asked for fewer internal IPs.
+    if (!pendingPlaced && sub.i > 3 && sub.seller === 'A' && !sub.trial && sub.status === 'active' && sub.ipsInternal >= 50) {
+      pendingPlaced = true;
+      const asked = new Date(today.getTime() - 2 * DAY);
+      const effectiveAt = bookingMonthEnd(asked, partnership.A, timeZone.A);
+      const to: [number, number] = [sub.ipsInternal / 2, sub.ipsExternal];
+      event('ips_decrease_scheduled', asked, to, effectiveAt);
+      const row = rows.subscriptions[sub.row]!;
+      row[14] = to[0];
+      row[15] = to[1];
+      row[16] = iso(effectiveAt);
+    }
+    if (!sub.trial && !sub.cancelledAt) portfolio[sub.seller] += sub.ipsInternal + sub.ipsExternal;
+  }
+  for (const sub of subs) {
+    if (sub.trial) continue;
+    const list = priceLists[sub.seller];
+    const q = quote({ ips: sub.ipsInternal + sub.ipsExternal, sell: list.sell, cost: list.cost, portfolioUnits: portfolio[sub.seller], prepaidDiscountBps: list.prepaidDiscountBps });
+    const row = rows.subscriptions[sub.row]!;
+    row[8] = q.priceMinor;
+    row[9] = q.costMinor;
+  }
+  // Redeemed project keys: priced and assigned, priced only, and one waiting for its price.
+  const customerOf = (seller: keyof typeof priceLists) => subs.find((s) => s.seller === seller && s.status === 'active')?.tenant ?? null;
+  const keys: [keyof typeof priceLists, string, number, number, number, number | null, boolean][] = [
+    ['A', 'NW-2026-PK-0001', 250, 12, 540_000, 810_000, true],
+    ['A', 'NW-2026-PK-0002', 100, 6, 120_000, null, false],
+    ['B', 'BF-PK-7781', 50, 12, 95_000, 150_000, false],
+    ['partner', 'HIT-PK-0042', 25, 3, 9_000, 14_500, true],
+  ];
+  for (const [seller, code, ips, months, purchase, selling, assign] of keys) {
+    const redeemedBy = seller === 'partner' ? null : admins[seller];
+    rows.project_keys.push([sellers[seller], r.uuid(), code, ips, months, priceLists[seller].currency, purchase, selling, assign ? customerOf(seller) : null, iso(new Date(today.getTime() - r.int(10, 90) * DAY)), redeemedBy]);
+  }
+}

@@ -93,6 +93,24 @@ for (const backend of backends) {
       await assert.rejects(withScope(world.database.db, principal, (tx) => tx.execute(sql`delete from audit_log`)), dbError(/permission denied/));
     });
 
+    test('subscription events are append-only: the request role only adds, the owner only purges', async () => {
+      const [admin] = await queryRows<{ id: string }>(world.database.db, sql`select id from users where tenant_id = ${world.orgs.mspA}::uuid and external_id = 'admin'`);
+      const principal = { kind: 'user' as const, userId: admin!.id, role: 'msp_admin', orgId: world.orgs.mspA };
+      await assert.rejects(withScope(world.database.db, principal, (tx) => tx.execute(sql`update subscription_events set ref = 'x'`)), dbError(/permission denied/));
+      await assert.rejects(withScope(world.database.db, principal, (tx) => tx.execute(sql`delete from subscription_events`)), dbError(/permission denied/));
+      // Even the owner cannot rewrite history; it may delete (a purge), here rolled back.
+      await assert.rejects(world.database.db.execute(sql`update subscription_events set ref = 'x'`), dbError(/append-only/));
+      const [first] = await queryRows<{ tenant_id: string }>(world.database.db, sql`select tenant_id from subscription_events limit 1`);
+      await assert.rejects(
+        world.database.db.transaction(async (tx) => {
+          const gone = await queryRows<{ n: number }>(tx, sql`with d as (delete from subscription_events where tenant_id = ${first!.tenant_id}::uuid returning 1) select count(*)::int as n from d`);
+          assert.ok((gone[0]?.n ?? 0) > 0);
+          throw new Error('roll back');
+        }),
+        /roll back/,
+      );
+    });
+
     test('the visible-tenant set is an InitPlan and the tenant index is used', async () => {
       const userRows = await queryRows<{ id: string }>(
         world.database.db,

@@ -1,0 +1,336 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import {
+  bookingMonthEnd, invoiceLines, nextPeriod, periodContaining, periodForLabel, prorate, subscriptionStateAt,
+  type InvoiceInput, type Partnership, type Period, type SubscriptionEvent,
+} from '../../../bff/domain/billing.js';
+import { graduatedPrice, unitCostTiers, type Tier } from '../../../bff/domain/pricing.js';
+import { localDate, startOfLocalDay } from '../../../bff/domain/zoned-date.js';
+
+/** Zones whose clocks never jump at midnight, so every period starts at a local 00:00 that exists. */
+const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Sydney', 'Asia/Kolkata', 'UTC', 'Pacific/Auckland', 'Asia/Kathmandu', 'America/St_Johns'];
+const partnerships: Partnership[] = ['mssp', 'reseller'];
+
+/** `at` as local wall time `YYYY-MM-DD HH:mm` in `timeZone`, read with Intl independently of the code under test. */
+function local(at: string | number, timeZone: string): string {
+  const parts: Record<string, string> = {};
+  const format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  for (const p of format.formatToParts(new Date(at))) parts[p.type] = p.value;
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+const instantArb = fc.integer({ min: Date.UTC(1995, 0, 1), max: Date.UTC(2055, 0, 1) }).map((ms) => new Date(ms));
+const zoneArb = fc.constantFrom(...zones);
+const partnershipArb = fc.constantFrom(...partnerships);
+
+describe('billing periods', () => {
+  const cases: [string, Partnership, string, string, string, string][] = [
+    // zone, partnership, an instant, start, end, label
+    ['Europe/Berlin', 'reseller', '2026-03-29T12:00:00Z', '2026-02-28T23:00:00.000Z', '2026-03-31T22:00:00.000Z', '2026-03'],
+    ['Europe/Berlin', 'reseller', '2026-10-25T12:00:00Z', '2026-09-30T22:00:00.000Z', '2026-10-31T23:00:00.000Z', '2026-10'],
+    ['Europe/Berlin', 'mssp', '2026-03-29T12:00:00Z', '2026-03-25T23:00:00.000Z', '2026-04-25T22:00:00.000Z', '2026-04'],
+    ['Europe/Berlin', 'mssp', '2026-10-25T12:00:00Z', '2026-09-25T22:00:00.000Z', '2026-10-25T23:00:00.000Z', '2026-10'],
+    // 23:30 UTC on the 25th is already the 26th in Berlin: the next MSSP period.
+    ['Europe/Berlin', 'mssp', '2026-03-25T23:30:00Z', '2026-03-25T23:00:00.000Z', '2026-04-25T22:00:00.000Z', '2026-04'],
+    ['Europe/Berlin', 'mssp', '2026-03-25T22:59:59Z', '2026-02-25T23:00:00.000Z', '2026-03-25T23:00:00.000Z', '2026-03'],
+    ['America/New_York', 'reseller', '2026-03-08T12:00:00Z', '2026-03-01T05:00:00.000Z', '2026-04-01T04:00:00.000Z', '2026-03'],
+    ['America/New_York', 'mssp', '2026-11-01T12:00:00Z', '2026-10-26T04:00:00.000Z', '2026-11-26T05:00:00.000Z', '2026-11'],
+    ['Australia/Sydney', 'reseller', '2026-04-05T12:00:00Z', '2026-03-31T13:00:00.000Z', '2026-04-30T14:00:00.000Z', '2026-04'],
+    ['Australia/Sydney', 'mssp', '2026-10-04T12:00:00Z', '2026-09-25T14:00:00.000Z', '2026-10-25T13:00:00.000Z', '2026-10'],
+    ['Asia/Kolkata', 'mssp', '2026-02-10T00:00:00Z', '2026-01-25T18:30:00.000Z', '2026-02-25T18:30:00.000Z', '2026-02'],
+    ['Asia/Kolkata', 'reseller', '2026-12-31T18:29:59Z', '2026-11-30T18:30:00.000Z', '2026-12-31T18:30:00.000Z', '2026-12'],
+    // An MSSP period beginning on 26 December ends in January and carries January's label.
+    ['UTC', 'mssp', '2026-12-28T00:00:00Z', '2026-12-26T00:00:00.000Z', '2027-01-26T00:00:00.000Z', '2027-01'],
+  ];
+  for (const [zone, partnership, at, start, end, label] of cases) {
+    test(`${partnership} in ${zone}: ${at} falls in ${label} (${start} → ${end})`, () => {
+      assert.deepEqual(periodContaining(new Date(at), partnership, zone), { start, end, label });
+      assert.deepEqual(periodForLabel(label, partnership, zone), { start, end, label });
+    });
+  }
+
+  test('a period contains its instant, starts at local midnight on the 26th (MSSP) or the 1st (reseller), and periodContaining(p.start) = p', () => {
+    fc.assert(fc.property(instantArb, zoneArb, partnershipArb, (at, zone, partnership) => {
+      const p = periodContaining(at, partnership, zone);
+      assert.ok(Date.parse(p.start) <= at.getTime() && at.getTime() < Date.parse(p.end));
+      const firstDay = partnership === 'mssp' ? '26' : '01';
+      assert.match(local(p.start, zone), new RegExp(`^\\d{4}-\\d{2}-${firstDay} 00:00$`));
+      assert.deepEqual(periodContaining(new Date(p.start), partnership, zone), p);
+      assert.deepEqual(periodContaining(new Date(Date.parse(p.end) - 1), partnership, zone), p);
+      assert.deepEqual(periodForLabel(p.label, partnership, zone), p);
+      assert.equal(bookingMonthEnd(at, partnership, zone).toISOString(), p.end);
+    }), { numRuns: 300 });
+  });
+
+  test('consecutive periods tile time: each starts where the last ended, one month later in label', () => {
+    fc.assert(fc.property(instantArb, zoneArb, partnershipArb, (at, zone, partnership) => {
+      let p = periodContaining(at, partnership, zone);
+      for (let i = 0; i < 24; i++) {
+        const next = nextPeriod(p, partnership, zone);
+        assert.equal(next.start, p.end);
+        assert.deepEqual(periodContaining(new Date(p.end), partnership, zone), next);
+        const [y, m] = p.label.split('-').map(Number);
+        assert.equal(next.label, new Date(Date.UTC(y!, m!, 1)).toISOString().slice(0, 7));
+        const days = (Date.parse(next.end) - Date.parse(next.start)) / 86_400_000;
+        assert.ok(days >= 28 - 1 / 24 && days <= 31 + 1 / 24, `${days} days`);
+        p = next;
+      }
+    }), { numRuns: 50 });
+  });
+
+  test('a malformed period label is refused', () => {
+    for (const label of ['2026-13', '2026-1', '26-01', '2026-00', '']) {
+      assert.throws(() => periodForLabel(label, 'mssp', 'UTC'), RangeError, label);
+    }
+  });
+
+  test('an unknown time zone is refused', () => {
+    assert.throws(() => periodContaining(new Date(), 'reseller', 'Mars/Olympus_Mons'), RangeError);
+  });
+});
+
+describe('local days', () => {
+  test('a day whose midnight is skipped starts when the clocks jump; a repeated midnight counts once, the earlier', () => {
+    // Chile moves from −04 to −03 at midnight on 6 September 2026: 00:00 does not exist.
+    assert.equal(startOfLocalDay({ year: 2026, month: 9, day: 6 }, 'America/Santiago').toISOString(), '2026-09-06T04:00:00.000Z');
+    assert.equal(startOfLocalDay({ year: 2018, month: 11, day: 4 }, 'America/Sao_Paulo').toISOString(), '2018-11-04T03:00:00.000Z');
+    // Cuba and others aside, Chile falls back at midnight on 5 April 2026: Saturday 23:00 repeats, Sunday starts once.
+    assert.equal(startOfLocalDay({ year: 2026, month: 4, day: 5 }, 'America/Santiago').toISOString(), '2026-04-05T04:00:00.000Z');
+  });
+
+  test('the start of a local day is on that day, and the instant before it is on the day before', () => {
+    fc.assert(fc.property(instantArb, fc.constantFrom(...zones, 'America/Santiago', 'America/Havana', 'Asia/Beirut'), (at, zone) => {
+      const day = localDate(at, zone);
+      const start = startOfLocalDay(day, zone);
+      assert.ok(start.getTime() <= at.getTime());
+      assert.deepEqual(localDate(start, zone), day);
+      assert.notDeepEqual(localDate(new Date(start.getTime() - 1), zone), day);
+    }), { numRuns: 300 });
+  });
+});
+
+describe('prorate', () => {
+  const period = periodContaining(new Date('2026-10-10T00:00:00Z'), 'mssp', 'Europe/Berlin');
+  const start = Date.parse(period.start);
+  const length = Date.parse(period.end) - start;
+
+  test('a full period is the whole amount; time outside the period counts for nothing', () => {
+    assert.equal(prorate(12_345, new Date(0), new Date(Date.UTC(2100, 0)), period), 12_345);
+    assert.equal(prorate(12_345, new Date(start - 1000), new Date(start), period), 0);
+    assert.equal(prorate(12_345, new Date(Date.parse(period.end)), new Date(Date.UTC(2100, 0)), period), 0);
+    assert.equal(prorate(12_345, new Date(start + 10), new Date(start + 5), period), 0);
+  });
+
+  test('the parts of a period split at any points add up exactly to the full amount, each within one minor unit of its share', () => {
+    const amountArb = fc.integer({ min: 0, max: 1e12 });
+    const pointsArb = fc.uniqueArray(fc.integer({ min: 1, max: length - 1 }), { maxLength: 40 });
+    fc.assert(fc.property(amountArb, pointsArb, (amount, points) => {
+      const bounds = [0, ...points.sort((a, b) => a - b), length];
+      let sum = 0;
+      for (let i = 1; i < bounds.length; i++) {
+        const part = prorate(amount, new Date(start + bounds[i - 1]!), new Date(start + bounds[i]!), period);
+        const exact = (BigInt(amount) * BigInt(bounds[i]! - bounds[i - 1]!));
+        const error = BigInt(part) * BigInt(length) - exact;
+        assert.ok(error <= BigInt(length) && -error <= BigInt(length), `part ${part} strays from its share`);
+        sum += part;
+      }
+      assert.equal(sum, amount);
+    }));
+  });
+});
+
+const sell: Tier[] = [{ upTo: 50, unitMinor: 390 }, { upTo: 250, unitMinor: 310 }, { upTo: null, unitMinor: 245 }];
+const cost: Tier[] = [{ upTo: 50, unitMinor: 200 }, { upTo: 250, unitMinor: 160 }, { upTo: null, unitMinor: 125 }];
+const zone = 'Europe/Berlin';
+/** The MSSP period 26 Feb → 25 Mar 2026 in Berlin, and its neighbours. */
+const march = periodForLabel('2026-03', 'mssp', zone);
+const april = nextPeriod(march, 'mssp', zone);
+const may = nextPeriod(april, 'mssp', zone);
+const monthly = (ips: number) => graduatedPrice(sell, ips).totalMinor;
+
+function lines(events: SubscriptionEvent[], period: Period, extra: Partial<InvoiceInput> = {}) {
+  return invoiceLines({ customerId: 'c1', customerName: 'Acme', events, period, sell, cost, portfolioUnits: 0, ...extra });
+}
+
+/** An instant `days` days into `period`. */
+function into(period: Period, days: number): string {
+  return new Date(Date.parse(period.start) + days * 86_400_000).toISOString();
+}
+
+const started: SubscriptionEvent = { at: '2026-01-10T09:00:00Z', kind: 'started', ipsInternal: 200, ipsExternal: 100 };
+
+function decrease(at: string, internal: number, external: number, ref?: string): SubscriptionEvent {
+  return { at, kind: 'ips_decrease_scheduled', ipsInternal: internal, ipsExternal: external, effectiveAt: bookingMonthEnd(new Date(at), 'mssp', zone).toISOString(), ...(ref ? { ref } : {}) };
+}
+
+describe('invoiceLines', () => {
+  test('a constant subscription bills one line of exactly the monthly price and cost', () => {
+    const [line, ...rest] = lines([started], march, { portfolioUnits: 6000, prepaidDiscountBps: 500 });
+    assert.deepEqual(rest, []);
+    assert.deepEqual(line, {
+      customerId: 'c1', description: 'Acme: 300 IPs (200 internal, 100 external)', from: march.start, to: march.end, ips: 300,
+      amountMinor: monthly(300), costMinor: graduatedPrice(unitCostTiers(cost, { portfolioUnits: 6000, prepaidDiscountBps: 500 }), 300).totalMinor,
+    });
+  });
+
+  test('a customer added mid-period is billed from its start, the remainder of the period\'s price', () => {
+    const at = into(march, 10.5);
+    const [line, ...rest] = lines([{ ...started, at }], march);
+    assert.deepEqual(rest, []);
+    assert.equal(line!.from, at);
+    assert.match(line!.description, /prorated$/);
+    assert.equal(line!.amountMinor, prorate(monthly(300), new Date(at), new Date(march.end), march));
+    assert.equal(line!.amountMinor + prorate(monthly(300), new Date(march.start), new Date(at), march), monthly(300));
+    assert.deepEqual(lines([{ ...started, at }], nextPeriod(march, 'mssp', zone)).map((l) => l.amountMinor), [monthly(300)]);
+  });
+
+  test('a cancellation is prorated to its date, and nothing is billed after it', () => {
+    const at = into(march, 20);
+    const [line, ...rest] = lines([started, { at, kind: 'cancelled' }], march);
+    assert.deepEqual(rest, []);
+    assert.equal(line!.to, at);
+    assert.equal(line!.amountMinor, prorate(monthly(300), new Date(march.start), new Date(at), march));
+    assert.deepEqual(lines([started, { at, kind: 'cancelled' }], april), []);
+  });
+
+  test('an increase applies from its instant: the two stretches add up to their prorated prices', () => {
+    const at = into(march, 12);
+    const result = lines([started, { at, kind: 'ips_changed', ipsInternal: 400, ipsExternal: 100 }], march);
+    assert.deepEqual(result.map((l) => [l.ips, l.from, l.to]), [[300, march.start, at], [500, at, march.end]]);
+    assert.equal(result[0]!.amountMinor, prorate(monthly(300), new Date(march.start), new Date(at), march));
+    assert.equal(result[1]!.amountMinor, prorate(monthly(500), new Date(at), new Date(march.end), march));
+  });
+
+  test('a decrease takes effect when the booking month ends, not when it is asked for', () => {
+    const events = [started, decrease(into(march, 3), 50, 0)];
+    assert.deepEqual(lines(events, march).map((l) => [l.ips, l.amountMinor]), [[300, monthly(300)]]);
+    assert.deepEqual(lines(events, april).map((l) => [l.ips, l.amountMinor]), [[50, monthly(50)]]);
+  });
+
+  test('a decrease whose stored effectiveAt lies inside its own period still waits for the period end', () => {
+    const early = { ...decrease(into(march, 3), 50, 0), effectiveAt: into(march, 4) };
+    assert.deepEqual(lines([started, early], march).map((l) => l.ips), [300]);
+    assert.deepEqual(lines([started, early], april).map((l) => l.ips), [50]);
+  });
+
+  test('a cancelled pending decrease never takes effect', () => {
+    const events = [started, decrease(into(march, 3), 50, 0, 'd1'), { at: into(march, 5), kind: 'ips_decrease_cancelled' as const, ref: 'd1' }];
+    for (const p of [march, april, may]) assert.deepEqual(lines(events, p).map((l) => [l.ips, l.amountMinor]), [[300, monthly(300)]]);
+  });
+
+  test('cancelling another decrease (a different ref) leaves the pending one in place', () => {
+    const events = [started, decrease(into(march, 3), 50, 0, 'd1'), { at: into(march, 5), kind: 'ips_decrease_cancelled' as const, ref: 'd0' }];
+    assert.deepEqual(lines(events, april).map((l) => l.ips), [50]);
+  });
+
+  test('a cancellation after the decrease took effect changes nothing', () => {
+    const events = [started, decrease(into(march, 3), 50, 0), { at: into(april, 1), kind: 'ips_decrease_cancelled' as const }];
+    assert.deepEqual(lines(events, april).map((l) => l.ips), [50]);
+  });
+
+  test('stretches with the same IPs and split merge into one line', () => {
+    const events = [started, { at: into(march, 6), kind: 'ips_changed' as const, ipsInternal: 200, ipsExternal: 100 }];
+    assert.deepEqual(lines(events, march).map((l) => [l.ips, l.amountMinor]), [[300, monthly(300)]]);
+  });
+
+  test('a later change of the quota replaces the pending decrease', () => {
+    const events = [started, decrease(into(march, 3), 50, 0), { at: into(march, 6), kind: 'ips_changed' as const, ipsInternal: 100, ipsExternal: 200 }];
+    assert.deepEqual(lines(events, april).map((l) => [l.ips, l.description]), [[300, 'Acme: 300 IPs (100 internal, 200 external)']]);
+    // A split change keeping the total starts a line of its own; the two still bill one month's price.
+    const inMarch = lines(events, march);
+    assert.deepEqual(inMarch.map((l) => l.ips), [300, 300]);
+    assert.equal(inMarch[0]!.amountMinor + inMarch[1]!.amountMinor, monthly(300));
+  });
+
+  test('a cancelled subscription drops its pending decrease; reactivated, it keeps the IPs it had', () => {
+    const events: SubscriptionEvent[] = [started, decrease(into(march, 3), 50, 0), { at: into(march, 8), kind: 'cancelled' }, { at: into(april, 2), kind: 'reactivated' }];
+    const result = lines(events, april);
+    assert.deepEqual(result.map((l) => [l.ips, l.from]), [[300, into(april, 2)]]);
+  });
+
+  test('a scheduled decrease without effectiveAt is refused', () => {
+    assert.throws(() => lines([started, { at: into(march, 3), kind: 'ips_decrease_scheduled', ipsInternal: 1 }], march), RangeError);
+  });
+
+  test('no rounding drift: twelve periods of a constant subscription bill exactly twelve monthly prices', () => {
+    const ipsArb = fc.integer({ min: 1, max: 100_000 });
+    fc.assert(fc.property(instantArb, zoneArb, partnershipArb, ipsArb, fc.nat(100_000), (at, tz, partnership, ips, split) => {
+      const internal = split % (ips + 1);
+      const events: SubscriptionEvent[] = [{ at: at.toISOString(), kind: 'started', ipsInternal: internal, ipsExternal: ips - internal }];
+      let p = nextPeriod(periodContaining(at, partnership, tz), partnership, tz);
+      let amount = 0;
+      let costs = 0;
+      for (let i = 0; i < 12; i++) {
+        for (const line of lines(events, p)) { amount += line.amountMinor; costs += line.costMinor; }
+        p = nextPeriod(p, partnership, tz);
+      }
+      assert.equal(amount, 12 * monthly(ips));
+      assert.equal(costs, 12 * graduatedPrice(cost, ips).totalMinor);
+    }), { numRuns: 50 });
+  });
+
+  test('the lines of a period with changes at any instants add up to the prorated prices of their stretches, and tile the active time', () => {
+    const changesArb = fc.uniqueArray(fc.tuple(fc.integer({ min: 1, max: 27 * 86_400 - 1 }), fc.integer({ min: 1, max: 5000 })), { selector: ([s]) => s, maxLength: 10 });
+    fc.assert(fc.property(changesArb, (changes) => {
+      const sorted = [...changes].sort((a, b) => a[0] - b[0]);
+      const events: SubscriptionEvent[] = [started, ...sorted.map(([s, ips]): SubscriptionEvent => ({
+        at: new Date(Date.parse(march.start) + s * 1000).toISOString(), kind: 'ips_changed', ipsInternal: ips, ipsExternal: 0,
+      }))];
+      const result = lines(events, march);
+      assert.equal(result[0]!.from, march.start);
+      assert.equal(result[result.length - 1]!.to, march.end);
+      result.forEach((l, i) => {
+        if (i > 0) assert.equal(l.from, result[i - 1]!.to);
+        assert.equal(l.amountMinor, prorate(monthly(l.ips), new Date(l.from), new Date(l.to), march));
+      });
+    }));
+  });
+
+  test('a decrease is never effective before its period ends, and the one asked for last applies from the next period', () => {
+    type Action = { kind: 'up' | 'down' | 'cancel'; ips: number; second: number };
+    const actionArb: fc.Arbitrary<Action> = fc.record({
+      kind: fc.constantFrom('up' as const, 'down' as const, 'cancel' as const),
+      ips: fc.integer({ min: 0, max: 1000 }),
+      second: fc.integer({ min: 0, max: 27 * 86_400 }),
+    });
+    fc.assert(fc.property(fc.array(actionArb, { maxLength: 12 }), (actions) => {
+      const events: SubscriptionEvent[] = [{ ...started, ipsInternal: 500, ipsExternal: 0 }];
+      let current = 500;
+      let pending: number | null = null;
+      for (const a of [...actions].sort((x, y) => x.second - y.second)) {
+        const at = new Date(Date.parse(march.start) + a.second * 1000).toISOString();
+        if (a.kind === 'cancel') {
+          events.push({ at, kind: 'ips_decrease_cancelled' });
+          pending = null;
+        } else if (a.kind === 'up') {
+          current += a.ips;
+          pending = null;
+          events.push({ at, kind: 'ips_changed', ipsInternal: current, ipsExternal: 0 });
+        } else {
+          pending = Math.max(current - a.ips, 0);
+          events.push(decrease(at, pending, 0));
+        }
+      }
+      const inMarch = lines(events, march).map((l) => l.ips);
+      inMarch.forEach((ips, i) => assert.ok(i === 0 ? ips === 500 : ips > inMarch[i - 1]!, `${inMarch}`));
+      assert.equal(subscriptionStateAt(events, new Date(Date.parse(march.end) - 1)).internal, current);
+      const expected = pending ?? current;
+      assert.deepEqual(lines(events, april).map((l) => l.ips), expected === 0 ? [] : [expected]);
+    }));
+  });
+});
+
+describe('subscriptionStateAt', () => {
+  test('shows a pending decrease until its effectiveAt, then the decreased IPs', () => {
+    const d = decrease(into(march, 3), 50, 10, 'd1');
+    const before = subscriptionStateAt([started, d], new Date(Date.parse(march.end) - 1));
+    assert.deepEqual(before, { active: true, internal: 200, external: 100, pending: { internal: 50, external: 10, effectiveAt: march.end, ref: 'd1' } });
+    assert.deepEqual(subscriptionStateAt([started, d], new Date(march.end)), { active: true, internal: 50, external: 10, pending: null });
+  });
+
+  test('counts events at the instant itself, and knows nothing before the first', () => {
+    assert.equal(subscriptionStateAt([started], new Date(started.at)).active, true);
+    assert.deepEqual(subscriptionStateAt([started], new Date(Date.parse(started.at) - 1)), { active: false, internal: 0, external: 0, pending: null });
+  });
+});

@@ -21,6 +21,7 @@ export default defineConfig({
         'msp-customer-tabs': 'components/msp-customer-tabs.ts',
         'msp-license-meter': 'components/msp-license-meter.ts',
         'msp-customer-detail': 'components/msp-customer-detail.ts',
+        'msp-ip-distribution': 'components/msp-ip-distribution.ts',
       },
       formats: ['es'],
     },

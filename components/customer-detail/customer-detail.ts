@@ -100,7 +100,7 @@ export function lastDays(days: number, today = new Date()): { from: string; to: 
  *
  * @summary Detail view of one customer with its lifecycle actions.
  *
- * @slot ip-distribution - Shown on the Licences tab under the meter (the IP distribution widget).
+ * @slot ip-distribution - Replaces the `<msp-ip-distribution>` shown on the Licences tab under the meter.
  *
  * @event {CustomEvent<{customerId: string, tab: string}>} msp-tab-change - The user chose a tab.
  * @event {CustomEvent<{customerId: string, action: string, customer: Customer}>} msp-customer-changed -
@@ -127,6 +127,7 @@ export function lastDays(days: number, today = new Date()): { from: string; to: 
  * @csspart button - Buttons inside panels and dialogs.
  * @csspart dialog - The action dialogs.
  * @csspart license-meter - The `<msp-license-meter>` on the Licences tab.
+ * @csspart ip-distribution - The `<msp-ip-distribution>` on the Licences tab.
  * @csspart state - Loading, empty and error boxes.
  *
  * @cssproperty --msp-color-primary - Selected tab, buttons, first chart colour.
@@ -270,6 +271,22 @@ export class MspCustomerDetail extends MspElement {
     return this.load((api, signal) => api.customer(this.customerId, signal), (s) => (this.customerState = s));
   }
 
+  /**
+   * After the IPs changed, the Overview's monthly price and average IP price follow: the customer
+   * is fetched again without a loading state, so the Licences tab (and its widget) stays as it is.
+   */
+  private async refreshCustomerQuietly(): Promise<void> {
+    const api = this.api;
+    if (!api || !this.customerId) return;
+    const signal = this.controller.signal;
+    try {
+      const value = await api.customer(this.customerId, signal);
+      if (!signal.aborted) this.customerState = { phase: 'ready', value };
+    } catch {
+      // The figures shown stay until the next reload; the widget already reported its own save.
+    }
+  }
+
   /** Loads what the shown tab needs, once. */
   private loadTabData(): void {
     const c = this.customer;
@@ -277,6 +294,8 @@ export class MspCustomerDetail extends MspElement {
     const id = this.customerId;
     if ((this.tab === 'usage' || this.tab === 'security') && !this.chartLib) void this.loadCharts();
     if (this.tab === 'licences' && this.licenceState.phase === 'idle') void this.load((api, signal) => api.licence(id, signal), (s) => (this.licenceState = s));
+    // The IP distribution (its element and the pricing engine) is a chunk of its own, loaded with the tab.
+    if (this.tab === 'licences') void import('../ip-distribution/define.js');
     if (this.tab === 'usage' && this.usageState.phase === 'idle') void this.loadUsage();
     if (this.tab === 'users' && this.usersState.phase === 'idle') void this.loadUsers();
     if (this.tab === 'activity' && this.activityState.phase === 'idle') void this.loadActivity(false);
@@ -683,7 +702,9 @@ export class MspCustomerDetail extends MspElement {
         return html`${section(this.licenceState, () => (this.licenceState = idle()), 'licences', (licence) => html`<msp-license-meter part="license-meter" customer-id=${c.id} .licence=${licence}></msp-license-meter>`)}
           <section class="slot-box" aria-labelledby="ip-distribution-title">
             <h3 id="ip-distribution-title">IP distribution</h3>
-            <slot name="ip-distribution"><p class="muted">The IP distribution of this customer's licences will be shown here.</p></slot>
+            <slot name="ip-distribution"
+              ><msp-ip-distribution part="ip-distribution" customer-id=${c.id} @msp-ip-distribution-saved=${() => void this.refreshCustomerQuietly()}></msp-ip-distribution
+            ></slot>
           </section>`;
       case 'users':
         return section(this.usersState, () => (this.usersState = idle()), 'users', (users) =>

@@ -63,6 +63,8 @@ describe('widget bundle', () => {
     assert.ok(!codeOf(initial).includes(CHART_JS_MARKER), 'chart.js is not in the initial closure of msp-customer-detail');
     const lazy = closure('msp-customer-detail.js').filter((f) => !initial.includes(f));
     assert.ok(codeOf(lazy).includes(CHART_JS_MARKER), 'chart.js is reachable through the dynamic import');
+    assert.ok(!codeOf(initial).includes('msp-ip-distribution-change'), 'the IP distribution loads with the Licences tab, not with the entry');
+    assert.ok(codeOf(lazy).includes('msp-ip-distribution-change'), 'the IP distribution is reachable through its dynamic import');
   });
 
   it('keeps the license-meter entry under 16 KB gzip and free of chart code', () => {
@@ -89,8 +91,16 @@ describe('widget bundle', () => {
     assert.ok(!codeOf(files).includes('Users & contacts'), "the detail element's code is not pulled in");
   });
 
+  it('keeps the ip-distribution entry under 20 KB gzip, its pricing engine included and free of chart code', () => {
+    const files = closure('msp-ip-distribution.js');
+    const size = gzipSize(files);
+    console.log(`msp-ip-distribution: ${(size / 1024).toFixed(1)} KB gzip over ${files.length} files`);
+    assert.ok(size <= 20 * 1024, `msp-ip-distribution is ${(size / 1024).toFixed(1)} KB gzip, over the 20 KB budget`);
+    assert.ok(!codeOf(files).includes(CHART_JS_MARKER), 'no chart.js in the IP distribution');
+  });
+
   it('emits one entry per element plus the index', () => {
-    const entries = ['index.js', 'msp-provider.js', 'msp-fleet-table.js', 'msp-license-meter.js', 'msp-customer-detail.js', 'msp-customer-create.js', 'msp-customer-tabs.js'];
+    const entries = ['index.js', 'msp-provider.js', 'msp-fleet-table.js', 'msp-license-meter.js', 'msp-customer-detail.js', 'msp-customer-create.js', 'msp-customer-tabs.js', 'msp-ip-distribution.js'];
     for (const entry of entries) assert.ok(fs.existsSync(path.join(outDir, entry)), entry);
   });
 });

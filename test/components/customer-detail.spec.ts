@@ -156,13 +156,16 @@ describe('<msp-customer-detail>', () => {
     await expectNoAxeViolations(el);
   });
 
-  it('shows the licence meter with the loaded licence and the IP distribution slot', async () => {
+  it('shows the licence meter with the loaded licence and the IP distribution widget', async () => {
     const el = await ready({}, 'tab="licences"');
     const meter = await until(() => $(el, 'msp-license-meter'), 'the meter');
     await (meter as HTMLElementTagNameMap['msp-license-meter']).updateComplete;
     assert.equal(meter.shadowRoot!.querySelector('[role="meter"]')!.getAttribute('aria-valuetext'), '46 of 50 assets used, 92%');
     assert.equal(requests.filter((r) => r.url.endsWith('/licence')).length, 1, 'the meter does not fetch again');
-    assert.ok($(el, 'slot[name="ip-distribution"]'), 'a slot for the IP distribution widget');
+    assert.ok($(el, 'slot[name="ip-distribution"]'), 'a slot that can replace the IP distribution widget');
+    const ips = $(el, 'slot[name="ip-distribution"] > msp-ip-distribution');
+    assert.equal(ips?.getAttribute('customer-id'), CUSTOMER_ID, 'the IP distribution widget of this customer');
+    await until(() => ips!.shadowRoot!.querySelector('[role="slider"]'), 'the IP distribution');
     await expectNoAxeViolations(el);
   });
 

@@ -1,6 +1,6 @@
 /** Mocked BFF answers for the customer detail and licence meter specs. */
 import { http, HttpResponse } from 'msw';
-import type { ActivityEntry, Customer, CustomerUsage, CustomerUser, Licence } from '../../components/core/api-types.js';
+import type { ActivityEntry, Customer, CustomerUsage, CustomerUser, IpDistribution, Licence } from '../../components/core/api-types.js';
 import { API, fleetRow, startWorker } from './helpers.js';
 
 export const CUSTOMER_ID = '00000000-0000-4000-8000-000000000001';
@@ -33,6 +33,28 @@ export function licence(overrides: Partial<Licence> = {}): Licence {
     period: null,
     trial: null,
     connectionLost: false,
+    ...overrides,
+  };
+}
+
+/** The IP distribution the Licences tab embeds (300 IPs over tiers up to 50 / 250 / open). */
+export function ipDistribution(overrides: Partial<IpDistribution> = {}): IpDistribution {
+  return {
+    customerId: CUSTOMER_ID,
+    internal: 120,
+    external: 180,
+    total: 300,
+    pending: null,
+    currency: 'EUR',
+    sell: [
+      { upTo: 50, unitMinor: 500 },
+      { upTo: 250, unitMinor: 400 },
+      { upTo: null, unitMinor: 300 },
+    ],
+    price: { monthlyMinor: 120000, averageIpPriceMinor: 400 },
+    bookingMonthEnd: '2026-12-25T23:00:00.000Z',
+    version: 1,
+    canEdit: true,
     ...overrides,
   };
 }
@@ -85,6 +107,7 @@ export function customerHandlers(opts: { customer?: Customer; permissions?: stri
     http.get(`${API}/v1/me`, () => HttpResponse.json(me(opts.permissions ?? ['customers:read', 'customers:manage', 'users:read', 'audit:read']))),
     http.get(base, () => HttpResponse.json(c, { headers: { etag: `"${c.version}"` } })),
     http.get(`${base}/licence`, () => HttpResponse.json(licence())),
+    http.get(`${base}/ip-distribution`, () => HttpResponse.json(ipDistribution(), { headers: { etag: '"1"' } })),
     http.get(`${base}/users`, () => HttpResponse.json({ items: users, contact: { name: 'Ada Admin', email: 'ada@acme.test' } })),
     http.get(`${base}/usage`, ({ request }) => {
       const url = new URL(request.url);

@@ -95,7 +95,7 @@ describe('local days', () => {
     // Chile moves from −04 to −03 at midnight on 6 September 2026: 00:00 does not exist.
     assert.equal(startOfLocalDay({ year: 2026, month: 9, day: 6 }, 'America/Santiago').toISOString(), '2026-09-06T04:00:00.000Z');
     assert.equal(startOfLocalDay({ year: 2018, month: 11, day: 4 }, 'America/Sao_Paulo').toISOString(), '2018-11-04T03:00:00.000Z');
-    // Cuba and others aside, Chile falls back at midnight on 5 April 2026: Saturday 23:00 repeats, Sunday starts once.
+    // Chile falls back at midnight on 5 April 2026: Saturday's last hour repeats, Sunday starts once.
     assert.equal(startOfLocalDay({ year: 2026, month: 4, day: 5 }, 'America/Santiago').toISOString(), '2026-04-05T04:00:00.000Z');
   });
 

@@ -63,8 +63,8 @@ export function bookingMonthEnd(at: Date, partnership: Partnership, timeZone: st
  * accrued from the period start up to instant t is `round(amount × elapsed(t) / length)`
  * (half-even), and a stretch gets the difference between that figure at its end and at its
  * start. Any set of stretches that tile the period therefore sums to exactly `amountMinor`, and
- * each stretch is within one minor unit of its exact share — a largest-remainder split that
- * does not need to know the other stretches.
+ * each stretch is within one minor unit of its exact share: the guarantee of a largest-remainder
+ * split, without each call needing to know the other stretches.
  */
 export function prorate(amountMinor: number, activeStart: Date, activeEnd: Date, period: Period): number {
   const start = Date.parse(period.start);

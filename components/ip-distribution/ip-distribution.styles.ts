@@ -46,7 +46,7 @@ const own = css`
   }
   .counts {
     display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(6rem, 1fr));
     gap: calc(var(--msp-space) * 3);
   }
   .field {

@@ -111,6 +111,20 @@ describe('<msp-ip-distribution>', () => {
     assert.ok(getComputedStyle(s).outlineStyle !== 'none', 'a visible focus ring on the focused thumb');
   });
 
+  it('mirrors Left and Right for right-to-left text', async () => {
+    const el = await shown();
+    el.closest('msp-provider')!.setAttribute('dir', 'rtl');
+    await el.updateComplete;
+    thumb(el).focus();
+    await sendKeys({ press: 'ArrowLeft' });
+    await el.updateComplete;
+    assert.equal(thumb(el).getAttribute('aria-valuenow'), '121', 'Left moves towards the end in rtl');
+    await sendKeys({ press: 'ArrowRight' });
+    await sendKeys({ press: 'ArrowRight' });
+    await el.updateComplete;
+    assert.equal(thumb(el).getAttribute('aria-valuenow'), '119');
+  });
+
   it('keeps the total, internal and external inputs and the slider in step', async () => {
     const el = await shown();
     const changes: unknown[] = [];
@@ -259,6 +273,23 @@ describe('<msp-ip-distribution>', () => {
     assert.deepEqual(await second!.json(), { internal: 240, external: 360 });
     assert.deepEqual(counts(el), { total: '600', internal: '240', external: '360' });
     assert.equal(el.shadowRoot!.querySelector('[part="conflict"]'), null);
+  });
+
+  it('shows the server detail when a change is refused, and keeps the draft', async () => {
+    const el = await shown();
+    worker.use(http.put(url, () => problem(409, 'invalid-transition', 'The subscription is cancelled; its IPs cannot change.')));
+    const errors: { type: string; status?: number }[] = [];
+    el.addEventListener('msp-error', (e) => errors.push(e.detail));
+    await type(el, 'total', '310');
+    button(el, 'Apply')!.click();
+    await until(() => errors.length, 'the error');
+    await el.updateComplete;
+    assert.deepEqual(errors[0], { type: 'api_error', message: 'The subscription is cancelled; its IPs cannot change.', status: 409 });
+    assert.ok($(el, '[part="notice"]').textContent!.includes('The subscription is cancelled'), text(el));
+    assert.equal($(el, '[part="notice"]').dataset.kind, 'error');
+    assert.deepEqual(counts(el), { total: '310', internal: '124', external: '186' });
+    assert.equal(button(el, 'Apply')!.disabled, false, 'it can be tried again');
+    await expectNoAxeViolations(el);
   });
 
   it('is read-only when the user may not change the IPs', async () => {

@@ -313,7 +313,8 @@ describe('invoiceLines', () => {
         }
       }
       const inMarch = lines(events, march).map((l) => l.ips);
-      inMarch.forEach((ips, i) => assert.ok(i === 0 ? ips === 500 : ips > inMarch[i - 1]!, `${inMarch}`));
+      // Only increases show inside the period (one may land on its very first instant).
+      inMarch.forEach((ips, i) => assert.ok(ips > (i === 0 ? 499 : inMarch[i - 1]!), `${inMarch}`));
       assert.equal(subscriptionStateAt(events, new Date(Date.parse(march.end) - 1)).internal, current);
       const expected = pending ?? current;
       assert.deepEqual(lines(events, april).map((l) => l.ips), expected === 0 ? [] : [expected]);

@@ -2,7 +2,7 @@
 import { http, HttpResponse } from 'msw';
 import type { Customer } from '../../components/core/api-types.js';
 import { assert, cleanup, expectNoAxeViolations, requests, startWorker, until, worker } from './helpers.js';
-import { base, customer, CUSTOMER_ID, customerHandlers, mountIn, problem } from './customer-fixtures.js';
+import { base, customer, CUSTOMER_ID, customerHandlers, ipDistribution, mountIn, problem } from './customer-fixtures.js';
 
 type Detail = HTMLElementTagNameMap['msp-customer-detail'];
 const $ = <T extends Element = HTMLElement>(el: Element, sel: string) => el.shadowRoot!.querySelector<T & HTMLElement>(sel);
@@ -167,6 +167,24 @@ describe('<msp-customer-detail>', () => {
     assert.equal(ips?.getAttribute('customer-id'), CUSTOMER_ID, 'the IP distribution widget of this customer');
     await until(() => ips!.shadowRoot!.querySelector('[role="slider"]'), 'the IP distribution');
     await expectNoAxeViolations(el);
+  });
+
+  it('reads the customer again after the IP distribution is saved, so the Overview shows the new price', async () => {
+    const repriced = customer({ monthlyPrice: { amountMinor: 150000, currency: 'EUR' }, version: 8 });
+    let reads = 0;
+    const el = await ready({}, 'tab="licences"', [
+      http.get(base, () => (reads++, HttpResponse.json(reads > 1 ? repriced : customer(), { headers: { etag: `"${reads > 1 ? 8 : 7}"` } }))),
+      http.put(`${base}/ip-distribution`, () => HttpResponse.json(ipDistribution({ internal: 160, external: 240, total: 400, version: 2 }), { headers: { etag: '"2"' } })),
+    ]);
+    const ips = await until(() => $(el, 'msp-ip-distribution'), 'the IP distribution') as HTMLElementTagNameMap['msp-ip-distribution'];
+    await until(() => ips.distribution, 'its distribution');
+    ips.value = { internal: 160, external: 240 };
+    await ips.updateComplete;
+    Array.from(ips.shadowRoot!.querySelectorAll('button')).find((b) => b.textContent!.trim() === 'Apply')!.click();
+    await until(() => reads === 2, 'the customer read again');
+    assert.ok($(el, 'msp-ip-distribution') === ips, 'the Licences tab keeps its widget');
+    await openTab(el, 'overview');
+    await until(() => text(panel(el)).includes('€1,500.00'), 'the new monthly price');
   });
 
   it('lists users with their invites and re-sends a pending or expired invite', async () => {

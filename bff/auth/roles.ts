@@ -18,15 +18,29 @@ export type Permission =
   /** A tenant's audit log. */
   | 'audit:read'
   /** Register assets (which count against per-asset licences). */
-  | 'assets:write';
+  | 'assets:write'
+  /** The org's price tables and project keys, and seeing unit costs and margins. */
+  | 'pricing:manage'
+  /** Invoice previews of the org's customers. */
+  | 'billing:read'
+  /**
+   * Change a customer's IP quota. A customer admin holds it, but may use it only while its
+   * tenant is self-service (checked by the route: a managed customer's subscription is the MSP's).
+   */
+  | 'quotas:write'
+  /** Price quotes for an IP count (unit costs only with pricing:manage). */
+  | 'quotes:read';
 
 /** What each role may do; which rows it may do it to is decided by RLS. */
 const permissions: Record<Role, readonly Permission[]> = {
-  msp_admin: ['fleet:read', 'customers:read', 'customers:create', 'customers:manage', 'users:read', 'audit:read', 'assets:write'],
-  msp_analyst: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write'],
-  msp_account_manager: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write'],
+  msp_admin: [
+    'fleet:read', 'customers:read', 'customers:create', 'customers:manage', 'users:read', 'audit:read', 'assets:write',
+    'pricing:manage', 'billing:read', 'quotas:write', 'quotes:read',
+  ],
+  msp_analyst: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotes:read'],
+  msp_account_manager: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotes:read'],
   msp_marketing: [],
-  customer_admin: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write'],
+  customer_admin: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotas:write', 'quotes:read'],
   customer_viewer: ['fleet:read', 'customers:read'],
 };
 

@@ -146,10 +146,14 @@ for (const backend of backends) {
       ['admin', 'msp_admin'],
       ['analyst', 'msp_analyst'],
     ] as const;
-    // Only an admin onboards and manages customers; analysts read users and the audit log.
+    // Only an admin onboards and manages customers, prices, bills and changes quotas; analysts
+    // read users and the audit log and may ask for quotes.
     const expectedPermissions = {
-      msp_admin: ['fleet:read', 'customers:read', 'customers:create', 'customers:manage', 'users:read', 'audit:read', 'assets:write'],
-      msp_analyst: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write'],
+      msp_admin: [
+        'fleet:read', 'customers:read', 'customers:create', 'customers:manage', 'users:read', 'audit:read', 'assets:write',
+        'pricing:manage', 'billing:read', 'quotas:write', 'quotes:read',
+      ],
+      msp_analyst: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotes:read'],
     };
 
     for (const [msp, slug, other] of [['A', seeded.mspA, seeded.mspB], ['B', seeded.mspB, seeded.mspA]] as const) {

@@ -39,9 +39,9 @@ const fieldNouns: Record<Field, string> = { total: 'IPs', internal: 'internal IP
 const targetOf = (d: IpDistribution): Split => (d.pending ? { internal: d.pending.internal, external: d.pending.external } : { internal: d.internal, external: d.external });
 const sameSplit = (a: Split, b: Split) => a.internal === b.internal && a.external === b.external;
 
+/** After a 412: the distribution someone else saved; the user's side is the draft (still editable). */
 interface Conflict {
   theirs: IpDistribution;
-  mine: Split;
 }
 type Notice = { kind: 'success' | 'error'; message: string };
 
@@ -353,9 +353,10 @@ export class MspIpDistribution extends MspElement {
   }
 
   /** Apply: sends the draft with the ETag of the distribution it was made from. */
-  private async apply(split: Split = this.draft): Promise<void> {
+  private async apply(): Promise<void> {
     const api = this.api;
     const loaded = this.loaded;
+    const split = this.draft;
     if (!api || !loaded || this.busy || this.problem()) return;
     this.busy = true;
     this.notice = undefined;
@@ -374,7 +375,7 @@ export class MspIpDistribution extends MspElement {
       };
       this.emit('msp-ip-distribution-saved', { customerId: this.customerId, kind, distribution: d });
     } catch (error) {
-      await this.failed(toApiError(error), split);
+      await this.failed(toApiError(error), true);
     } finally {
       this.busy = false;
     }
@@ -393,7 +394,7 @@ export class MspIpDistribution extends MspElement {
       this.notice = { kind: 'success', message: `Pending change cancelled: ${this.splitText(saved.value)} stay.` };
       this.emit('msp-ip-distribution-saved', { customerId: this.customerId, kind: 'cancelled', distribution: saved.value });
     } catch (error) {
-      await this.failed(toApiError(error), null);
+      await this.failed(toApiError(error), false);
     } finally {
       this.busy = false;
     }
@@ -403,7 +404,7 @@ export class MspIpDistribution extends MspElement {
    * A failed save. 412: someone else changed the IPs — show theirs (the problem's `current`, else
    * a reload) beside the user's, who picks one; the next save uses their version's ETag.
    */
-  private async failed(e: ApiError, mine: Split | null): Promise<void> {
+  private async failed(e: ApiError, saving: boolean): Promise<void> {
     this.emit('msp-error', e.detail);
     if (e.status !== 412) {
       this.notice = { kind: 'error', message: e.message };
@@ -424,7 +425,7 @@ export class MspIpDistribution extends MspElement {
       return;
     }
     this.loaded = theirs;
-    if (mine) this.conflict = { theirs: theirs.value, mine };
+    if (saving) this.conflict = { theirs: theirs.value };
     else {
       this.show(theirs);
       this.notice = { kind: 'error', message: 'Someone else changed these IPs in the meantime; the current values are shown. Nothing was cancelled.' };
@@ -438,11 +439,9 @@ export class MspIpDistribution extends MspElement {
     this.change(targetOf(c.theirs));
   }
 
+  /** Sends the user's values again, now against the version that won. */
   private reapply(): void {
-    const c = this.conflict;
-    if (!c) return;
-    this.draft = c.mine;
-    void this.apply(c.mine);
+    if (this.conflict) void this.apply();
   }
 
   private splitText(s: Split): string {
@@ -621,13 +620,13 @@ export class MspIpDistribution extends MspElement {
           </tr>
         </thead>
         <tbody>
-          ${row('Internal', theirs.internal, c.mine.internal)} ${row('External', theirs.external, c.mine.external)}
-          ${row('Total', totalOf(theirs), totalOf(c.mine))}
+          ${row('Internal', theirs.internal, this.draft.internal)} ${row('External', theirs.external, this.draft.external)}
+          ${row('Total', totalOf(theirs), totalOf(this.draft))}
         </tbody>
       </table>
       <div class="buttons">
         <button type="button" class="button secondary" part="button" ?disabled=${this.busy} @click=${this.useTheirs}>Use theirs</button>
-        <button type="button" class="button" part="button" ?disabled=${this.busy} @click=${this.reapply}>Re-apply mine</button>
+        <button type="button" class="button" part="button" ?disabled=${this.busy || !!this.problem()} @click=${this.reapply}>Re-apply mine</button>
       </div>
     </div>`;
   }

@@ -265,13 +265,16 @@ describe('<msp-ip-distribution>', () => {
     await type(el, 'total', '600');
     button(el, 'Apply')!.click();
     await until(() => button(el, 'Re-apply mine'), 'the conflict');
+    await type(el, 'internal', '250');
+    const yours = Array.from(el.shadowRoot!.querySelectorAll('[part="conflict"] tbody tr')).map((r) => r.textContent!.replace(/\s+/g, ' ').trim());
+    assert.deepEqual(yours, ['Internal 10 250', 'External 10 360', 'Total 20 610'], 'yours follow the inputs');
     button(el, 'Re-apply mine')!.click();
     await until(() => text(el).includes('Applied'), 'the second save');
     const [first, second] = puts();
     assert.equal(first!.headers.get('if-match'), '"3"');
     assert.equal(second!.headers.get('if-match'), '"4"');
-    assert.deepEqual(await second!.json(), { internal: 240, external: 360 });
-    assert.deepEqual(counts(el), { total: '600', internal: '240', external: '360' });
+    assert.deepEqual(await second!.json(), { internal: 250, external: 360 });
+    assert.deepEqual(counts(el), { total: '610', internal: '250', external: '360' });
     assert.equal(el.shadowRoot!.querySelector('[part="conflict"]'), null);
   });
 

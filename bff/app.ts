@@ -5,14 +5,17 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from './http/env.js';
 import { HttpProblem, problemResponse } from './http/problem.js';
 import { router } from './http/router.js';
+import { billingRoutes } from './routes/billing.js';
 import { customersRoutes } from './routes/customers.js';
 import { embedSessionRoutes } from './routes/embed-sessions.js';
 import { fleetRoutes } from './routes/fleet.js';
+import { ipDistributionRoutes } from './routes/ip-distribution.js';
 import { licencesRoutes } from './routes/licences.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
 import { meRoutes } from './routes/me.js';
 import { onboardingRoutes } from './routes/onboarding.js';
 import { preferencesRoutes } from './routes/preferences.js';
+import { pricingRoutes } from './routes/pricing.js';
 import { wellKnownRoutes } from './routes/well-known.js';
 
 export type { Deps } from './http/env.js';
@@ -74,6 +77,9 @@ export function createApp(deps: Deps) {
   app.route('/', licencesRoutes());
   app.route('/', lifecycleRoutes());
   app.route('/', onboardingRoutes());
+  app.route('/', pricingRoutes());
+  app.route('/', ipDistributionRoutes());
+  app.route('/', billingRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'embedSession', {
     type: 'http',

@@ -326,6 +326,10 @@ export const collections: Record<string, Collection> = {
         sql`select o.id, o.id as tenant from orgs o join customer_profiles cp on cp.tenant_id = o.id order by o.id`,
       ),
   },
+  'project-keys': {
+    scope: 'visible',
+    objects: (world) => queryRows<AddressableObject>(world.database.db, sql`select id, tenant_id as tenant from project_keys order by id`),
+  },
   // Invitees first: the routes that address one user so far act on a pending invite.
   users: {
     scope: 'visible',
@@ -338,6 +342,22 @@ export const collections: Record<string, Collection> = {
       ),
   },
 };
+
+/**
+ * Routes below a customer that answer its data, not its directory entry: once the customer
+ * revokes its MSP's access they are gone for the MSP (404), so their objects are in scope only
+ * where the customer's data is visible.
+ */
+const customerDataRoutes = new Set([
+  'GET /v1/customers/{id}/ip-distribution',
+  'PUT /v1/customers/{id}/ip-distribution',
+  'DELETE /v1/customers/{id}/ip-distribution/pending',
+]);
+
+/** The scope an operation's objects live in: its collection's, unless it answers customer data. */
+export function scopeOf(op: ApiOperation, collection: Collection): 'managed' | 'visible' {
+  return customerDataRoutes.has(op.name) ? 'visible' : collection.scope;
+}
 
 /** The collection a path parameter names: the segment before `{param}`. */
 export function collectionOf(op: ApiOperation, param: string): { name: string; collection: Collection } {
@@ -393,6 +413,18 @@ export const exampleBodies: Record<string, (world: World) => Record<string, unkn
   'POST /v1/invites/accept': () => ({ token: seeded.acceptedInviteToken }),
   // A new asset each time (a second spelling of an existing one answers 200 instead of 201).
   'POST /v1/customers/{id}/assets': () => ({ kind: 'subdomain', value: `suite-${randomUUID()}.example.com` }),
+  'PUT /v1/price-tables': () => ({
+    sell: { currency: 'EUR', articleName: 'Suite scanning per IP', articleNumber: 'SUITE-1', tiers: [{ upTo: 50, unitMinor: 500 }, { upTo: 250, unitMinor: 400 }, { upTo: null, unitMinor: 300 }] },
+    cost: { currency: 'EUR', articleName: 'Suite scanning per IP', articleNumber: 'SUITE-1', tiers: [{ upTo: 50, unitMinor: 300 }, { upTo: 250, unitMinor: 250 }, { upTo: null, unitMinor: 200 }] },
+    prepaidDiscountBps: 250,
+  }),
+  // No customerId: every caller prices for its own org (the field is still mutated).
+  'POST /v1/quotes': () => ({ ips: 300 }),
+  // A new code each time (a code redeemed twice answers 409).
+  'POST /v1/project-keys': () => ({ code: `SUITE-${randomUUID().slice(0, 8)}`, ipCount: 100, runtimeMonths: 12, purchasePriceMinor: 120_000 }),
+  'PUT /v1/project-keys/{id}': (world) => ({ sellingPriceMinor: 150_000 + Math.floor(Math.random() * 1000), customerId: world.orgs.customersA[0] }),
+  // Another quota each time, so every accepted change is one.
+  'PUT /v1/customers/{id}/ip-distribution': () => ({ internal: Math.floor(Math.random() * 300), external: 1 + Math.floor(Math.random() * 300) }),
 };
 
 // --- Customer lifecycle: the state each action starts from ---------------------------------
@@ -413,7 +445,7 @@ Object.assign(exampleBodies, {
 } satisfies typeof exampleBodies);
 
 /** Where each lifecycle action must find the customer to succeed (the default: active, managed as seeded). */
-const lifecycleStarts: Record<string, { status?: 'locked' | 'cancelled'; serviceMode?: 'self_service'; trial?: boolean; mainUser?: boolean }> = {
+const lifecycleStarts: Record<string, { status?: 'locked' | 'cancelled'; serviceMode?: 'self_service'; trial?: boolean; mainUser?: boolean; pendingDecrease?: boolean }> = {
   'PATCH /v1/customers/{id}': {},
   'POST /v1/customers/{id}/lock': {},
   'POST /v1/customers/{id}/unlock': { status: 'locked' },
@@ -423,6 +455,9 @@ const lifecycleStarts: Record<string, { status?: 'locked' | 'cancelled'; service
   'POST /v1/customers/{id}/convert-to-purchased': { trial: true },
   'PUT /v1/customers/{id}/main-user': { mainUser: true },
   'POST /v1/customers/{id}/deletion': {},
+  // A quota changes on a running subscription; cancelling a decrease needs one pending.
+  'PUT /v1/customers/{id}/ip-distribution': {},
+  'DELETE /v1/customers/{id}/ip-distribution/pending': { pendingDecrease: true },
 };
 
 /**
@@ -445,6 +480,11 @@ export async function prepareTarget(world: World, op: ApiOperation, pathValues: 
       set cancelled_at = ${status === 'cancelled' ? sql`now()` : sql`null`}
           ${start.trial ? sql`, plan = 'trial', licence_model = 'per_asset', trial_ends_at = now() + interval '14 days', renews_at = null` : sql``}
     where tenant_id = ${id}::uuid`);
+  if (start.pendingDecrease) {
+    await db.execute(sql`update subscriptions
+        set pending_ips_internal = 0, pending_ips_external = 1, pending_effective_at = now() + interval '20 days'
+      where tenant_id = ${id}::uuid`);
+  }
   if (start.mainUser) {
     await db.execute(sql`delete from users where id = ${SUITE_MAIN_USER}::uuid and tenant_id <> ${id}::uuid`);
     await db.execute(sql`insert into users (tenant_id, id, external_id, email, name, status)

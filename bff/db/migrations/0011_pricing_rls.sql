@@ -52,11 +52,12 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
    LIMIT 1
 $$;
 --> statement-breakpoint
--- What pricing a customer needs, for a customer the caller may see (no rows otherwise): its
--- seller, the seller's billing partnership and time zone, both price tables (null when the
--- seller has none), and the seller's portfolio — the IPs of its purchased, running
--- subscriptions, which pick the volume band of its cost. A customer's own users cannot read
--- the seller's rows; the route decides what of this it shows (never the cost to a customer).
+-- What pricing an org needs, for an org the caller may see (no rows otherwise): its seller
+-- (the org itself when it is an MSP or sub-partner, else the nearest one above it), the
+-- seller's billing partnership and time zone, both price tables (null when the seller has
+-- none), and the seller's portfolio — the IPs of its purchased, running subscriptions, which
+-- pick the volume band of its cost. A customer's own users cannot read the seller's rows; the
+-- route decides what of this it shows (never the cost to a customer).
 CREATE FUNCTION portico.pricing_context(p_customer uuid)
 RETURNS TABLE (seller_id uuid, partnership text, time_zone text, currency text, sell jsonb, cost jsonb,
                article_name text, article_number text, prepaid_discount_bps integer, portfolio_units bigint)
@@ -67,7 +68,8 @@ BEGIN
   IF p_customer IS NULL OR NOT (p_customer = any(portico.visible_tenants())) THEN
     RETURN;
   END IF;
-  s := portico.seller_of(p_customer);
+  SELECT CASE WHEN o.kind IN ('msp', 'partner') THEN o.id ELSE portico.seller_of(o.id) END INTO s
+    FROM public.orgs o WHERE o.id = p_customer;
   IF s IS NULL THEN
     RETURN;
   END IF;

@@ -18,6 +18,7 @@ import {
   prepareTarget,
   queryVariants,
   resolve,
+  scopeOf,
   tenantDigest,
   urlOf,
   type AddressableObject,
@@ -117,7 +118,7 @@ async function classify(world: World, doc: OpenApiDocument, op: ApiOperation): P
     const outer = objectParams.slice(0, -1).map((p) => collectionOf(op, p.name).name);
     if (outer.every((name) => name === 'customers') && outer.length <= 1) {
       const { collection } = collectionOf(op, last.name);
-      return { kind: 'mutation', op, scope: collection.scope, objects: await collection.objects(world) };
+      return { kind: 'mutation', op, scope: scopeOf(op, collection), objects: await collection.objects(world) };
     }
   }
   if (op.method !== 'get' && objectParams.length > 0) {
@@ -131,14 +132,14 @@ async function classify(world: World, doc: OpenApiDocument, op: ApiOperation): P
     return { kind: 'own', op, urls: combos.map((c) => urlOf(op, c)) };
   }
   if (op.method === 'post' && op.success.status === 201 && op.body?.properties?.parentId) return { kind: 'create', op };
-  if (op.method !== 'get') {
-    throw new Error(`${op.name}: a mutation without path parameters; teach cross-tenant.test.ts what it writes and where`);
-  }
+  // Without a parent to name, a write acts for the caller's own org (its price tables, a quote, a
+  // key it redeems): probed like the caller's own resources.
+  if (op.method !== 'get' && op.pathParams.length === 0) return { kind: 'own', op, urls: [op.path] };
   if (op.pathParams.length > 1) throw new Error(`${op.name}: more than one path parameter; extend the object probe`);
   const [param] = op.pathParams;
   if (param) {
     const { collection } = collectionOf(op, param.name);
-    return { kind: 'object', op, param: param.name, scope: collection.scope, objects: await collection.objects(world) };
+    return { kind: 'object', op, param: param.name, scope: scopeOf(op, collection), objects: await collection.objects(world) };
   }
   if (isListSchema(doc, op.success.schema)) {
     const item = resolve(doc, resolve(doc, op.success.schema.properties!.items!).items ?? {});
@@ -312,10 +313,10 @@ for (const backend of backends) {
         if (probe.kind !== 'object') continue;
         const { op } = probe;
         for (const caller of callers) {
-          const mine = probe.objects.filter((o) => caller[probe.scope].has(o.tenant));
-          assert.ok(mine.length > 0, `${op.name}: ${caller.label} has no object of its own to read`);
           // A role refused the operation was checked in the test before.
           if ((await world.request(urlOf(op, { [probe.param]: randomUUID() }), { token: caller.token })).status === 403) continue;
+          const mine = probe.objects.filter((o) => caller[probe.scope].has(o.tenant));
+          assert.ok(mine.length > 0, `${op.name}: ${caller.label} has no object of its own to read`);
           await t.test(`${op.name} as ${caller.label} on its ${mine.length} objects → 200`, async () => {
             for (const object of mine) {
               const res = await world.request(urlOf(op, { [probe.param]: object.id }), { token: caller.token });
@@ -341,7 +342,16 @@ for (const backend of backends) {
         for (const p of op.queryParams) {
           for (const value of p.schema.enum ?? []) variants.push({ ...base, [p.name]: String(value) });
         }
+        let admitted = 0;
         for (const caller of callers) {
+          // A role refused the list gets a 403 and nothing else.
+          const probeRes = await world.request(urlOf(op, {}, base), { token: caller.token });
+          if (probeRes.status === 403) {
+            await expectProblem(probeRes, 403, 'forbidden', `${op.name} as ${caller.label}`);
+            continue;
+          }
+          await probeRes.arrayBuffer();
+          admitted++;
           await t.test(`${op.name} as ${caller.label} in ${variants.length} orders`, async () => {
             let first: string[] | undefined;
             for (const query of variants) {
@@ -371,6 +381,7 @@ for (const backend of backends) {
             }
           });
         }
+        assert.ok(admitted > 0, `${op.name}: no caller may read it, so it proves nothing`);
       }
     });
 
@@ -379,7 +390,16 @@ for (const backend of backends) {
         if (probe.kind !== 'singleton') continue;
         const { op } = probe;
         const variants = queryVariants(op);
+        let admitted = 0;
         for (const caller of callers) {
+          // A role refused the resource gets a 403 and nothing else.
+          const probeRes = await world.request(urlOf(op), { token: caller.token });
+          if (probeRes.status === 403) {
+            await expectProblem(probeRes, 403, 'forbidden', `${op.name} as ${caller.label}`);
+            continue;
+          }
+          await probeRes.arrayBuffer();
+          admitted++;
           await t.test(`${op.name} as ${caller.label} in ${variants.length} variants`, async () => {
             const produced = new Set<string>();
             let jsonIds: string[] | undefined;
@@ -404,6 +424,7 @@ for (const backend of backends) {
             assert.deepEqual([...produced].sort(), op.success!.mediaTypes.map(essence).sort(), 'every declared response type was produced');
           });
         }
+        assert.ok(admitted > 0, `${op.name}: no caller may read it, so it proves nothing`);
       }
     });
 
@@ -423,6 +444,7 @@ for (const backend of backends) {
           });
         }
       }
+      const admitted = new Set<string>();
       for (const probe of writes) {
         const { op } = probe;
         // What every caller reads at each URL: a write by one must leave the others' reads alike.
@@ -442,13 +464,22 @@ for (const backend of backends) {
               const before = await tenantDigest(world);
               const views = await readAll();
               const headers: Record<string, string> = { 'content-type': 'application/json' };
-              if (op.ifMatch) headers['if-match'] = await currentEtag(world, url, caller.token);
+              // A role refused the resource: its GET answers 403 (then some version goes along).
+              const read = op.ifMatch ? await world.request(url, { token: caller.token }) : undefined;
+              if (read) headers['if-match'] = read.status === 403 ? '"1"' : await currentEtag(world, url, caller.token);
+              await read?.arrayBuffer();
               const res = await world.request(url, {
                 method: op.method.toUpperCase(),
                 token: caller.token,
                 headers,
                 ...(op.body ? { body: JSON.stringify(exampleBody(op, world)) } : {}),
               });
+              if (read?.status === 403 || res.status === 403) {
+                await expectProblem(res, 403, 'forbidden', `${op.name} as ${caller.label}`);
+                assert.deepEqual(digestChanges(before, await tenantDigest(world)), [], 'a refused write wrote something');
+                continue;
+              }
+              admitted.add(op.name);
               assert.equal(res.status, op.success!.status, `${url}: ${await res.text()}`);
               const foreign = digestChanges(before, await tenantDigest(world)).filter((c) => !caller.visible.has(c.tenant));
               assert.deepEqual(foreign, [], `${op.name} as ${caller.label} wrote outside its scope`);
@@ -461,6 +492,7 @@ for (const backend of backends) {
           });
         }
       }
+      for (const { op } of writes) assert.ok(admitted.has(op.name), `${op.name}: no caller may use it, so it proves nothing`);
     });
 
     test("an API key cannot name a tenant outside its org's subtree, by id or by slug", async (t) => {

@@ -183,6 +183,7 @@ function queryCases(p: Parameter, where: string): string[] {
   }
   if (s.format === 'date-time') values.push('yesterday', '2026-13-45T00:00:00Z', '2026-01-01', '1700000000');
   if (s.format === 'uuid') values.push('not-a-uuid');
+  if (s.pattern && !new RegExp(s.pattern).test('not-matching')) values.push('not-matching');
   if (s.maxLength !== undefined) values.push('x'.repeat(s.maxLength + 1));
   // A comma-separated enum list documents its values in the description.
   const listed = enumList(p);
@@ -196,7 +197,7 @@ function queryCases(p: Parameter, where: string): string[] {
 /** Whether a query parameter takes free text (anything but NUL is valid). */
 function freeText(p: Parameter): boolean {
   const s = p.schema;
-  return s.type === 'string' && !s.enum && !s.format && p.name !== 'cursor' && !enumList(p);
+  return s.type === 'string' && !s.enum && !s.format && !s.pattern && p.name !== 'cursor' && !enumList(p);
 }
 
 for (const backend of backends) {
@@ -228,7 +229,8 @@ for (const backend of backends) {
             continue;
           }
           const objects = await collection.objects(world);
-          const mine = objects.find((o) => world.orgs.customersA.includes(o.tenant));
+          // A customer's object, or one of MSP A's own (a project key it redeemed).
+          const mine = objects.find((o) => world.orgs.customersA.includes(o.tenant)) ?? objects.find((o) => o.tenant === world.orgs.mspA);
           assert.ok(mine, `${op.name}: no object of MSP A to address`);
           values[p.name] = mine.id;
           innerTenant ??= mine.tenant;

@@ -1,0 +1,224 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Partnership, SubscriptionEvent } from '../../domain/billing.js';
+import { quote, type Tier } from '../../domain/pricing.js';
+import { queryRows, type Tx } from '../client.js';
+import { subscriptionEvents, subscriptions } from '../schema.js';
+
+/**
+ * What the pricing, IP-distribution and billing routes read and write. Run inside `withScope`:
+ * RLS decides which rows exist. A customer's prices come from its seller (the nearest MSP or
+ * sub-partner above it), whose rows a customer's own users cannot read, so they come through
+ * `portico.pricing_context`, which answers only for an org the caller may see.
+ *
+ * `subscriptions.monthly_price_minor` / `monthly_cost_minor` (the fleet's monthly price, ACV,
+ * average IP price and margin) are kept equal to the engine's quote of the current IPs: every
+ * IP change reprices its subscription, and saving a price table reprices the seller's whole
+ * portfolio. A trial is free. The cost's volume band follows the portfolio as it stood at that
+ * moment; the invoice preview always computes with the current one.
+ */
+
+export interface PricingContext {
+  sellerId: string;
+  partnership: Partnership;
+  timeZone: string;
+  currency: string;
+  articleName: string | null;
+  articleNumber: string | null;
+  /** Empty when the seller has no price table yet: every IP count then costs 0. */
+  sell: Tier[];
+  cost: Tier[];
+  prepaidDiscountBps: number;
+  portfolioUnits: number;
+}
+
+/** The pricing of `orgId` (a customer, or a seller itself), or null when the caller cannot see it. */
+export async function pricingContext(tx: Tx, orgId: string): Promise<PricingContext | null> {
+  const [row] = await queryRows<{
+    seller_id: string; partnership: Partnership; time_zone: string; currency: string; sell: Tier[] | string | null; cost: Tier[] | string | null;
+    article_name: string | null; article_number: string | null; prepaid_discount_bps: number; portfolio_units: number | string;
+  }>(tx, sql`select * from portico.pricing_context(${orgId}::uuid)`);
+  if (!row) return null;
+  const tiers = (t: Tier[] | string | null): Tier[] => (t === null ? [] : typeof t === 'string' ? (JSON.parse(t) as Tier[]) : t);
+  return {
+    sellerId: row.seller_id,
+    partnership: row.partnership,
+    timeZone: row.time_zone,
+    currency: row.currency,
+    articleName: row.article_name,
+    articleNumber: row.article_number,
+    sell: tiers(row.sell),
+    cost: tiers(row.cost),
+    prepaidDiscountBps: row.prepaid_discount_bps,
+    portfolioUnits: Number(row.portfolio_units),
+  };
+}
+
+/** Monthly price and cost of `ips` IPs under `ctx`; 0 for a trial or a seller without tables. */
+export function monthlyFigures(ctx: PricingContext, ips: number, plan: 'trial' | 'purchased', portfolioUnits = ctx.portfolioUnits) {
+  if (plan === 'trial' || ctx.sell.length === 0 || ctx.cost.length === 0) return { priceMinor: 0, costMinor: 0 };
+  const q = quote({ ips, sell: ctx.sell, cost: ctx.cost, portfolioUnits, prepaidDiscountBps: ctx.prepaidDiscountBps });
+  return { priceMinor: q.priceMinor, costMinor: q.costMinor };
+}
+
+export interface LockedSubscription {
+  tenantId: string;
+  id: string;
+  plan: 'trial' | 'purchased';
+  status: string;
+  serviceMode: 'managed' | 'self_service';
+  ipsInternal: number;
+  ipsExternal: number;
+  pending: { internal: number; external: number; effectiveAt: Date } | null;
+  cancelledAt: Date | null;
+  version: number;
+}
+
+/**
+ * The customer's current subscription, row-locked for this transaction so two writers of one
+ * quota queue up and the second sees the first's version; null when the caller cannot see it.
+ */
+export async function lockSubscription(tx: Tx, customerId: string, lock = true): Promise<LockedSubscription | null> {
+  const [row] = await queryRows<{
+    id: string; plan: 'trial' | 'purchased'; status: string; service_mode: 'managed' | 'self_service'; ips_internal: number; ips_external: number;
+    pending_ips_internal: number | null; pending_ips_external: number | null; pending_effective_at: Date | string | null; cancelled_at: Date | string | null; version: number;
+  }>(
+    tx,
+    sql`select s.id, s.plan::text as plan, cp.status::text as status, cp.service_mode::text as service_mode, s.ips_internal, s.ips_external,
+               s.pending_ips_internal, s.pending_ips_external, s.pending_effective_at, s.cancelled_at, s.version
+          from subscriptions s join customer_profiles cp on cp.tenant_id = s.tenant_id
+         where s.tenant_id = ${customerId}::uuid
+         order by s.started_at desc limit 1
+         ${lock ? sql`for update of s` : sql``}`,
+  );
+  if (!row) return null;
+  const date = (d: Date | string | null) => (d === null ? null : new Date(d));
+  return {
+    tenantId: customerId,
+    id: row.id,
+    plan: row.plan,
+    status: row.status,
+    serviceMode: row.service_mode,
+    ipsInternal: row.ips_internal,
+    ipsExternal: row.ips_external,
+    pending:
+      row.pending_ips_internal !== null && row.pending_ips_external !== null && row.pending_effective_at !== null
+        ? { internal: row.pending_ips_internal, external: row.pending_ips_external, effectiveAt: date(row.pending_effective_at)! }
+        : null,
+    cancelledAt: date(row.cancelled_at),
+    version: row.version,
+  };
+}
+
+export interface NewEvent {
+  kind: SubscriptionEvent['kind'];
+  at: Date;
+  ipsInternal?: number;
+  ipsExternal?: number;
+  effectiveAt?: Date;
+  ref?: string;
+  actorId?: string | null;
+}
+
+/** Appends one event to a subscription's history (the table refuses anything but inserts). */
+export async function appendEvent(tx: Tx, tenantId: string, subscriptionId: string, e: NewEvent): Promise<void> {
+  await tx.insert(subscriptionEvents).values({
+    tenantId,
+    subscriptionId,
+    kind: e.kind,
+    at: e.at,
+    ipsInternal: e.ipsInternal ?? null,
+    ipsExternal: e.ipsExternal ?? null,
+    effectiveAt: e.effectiveAt ?? null,
+    ref: e.ref ?? null,
+    actorId: e.actorId ?? null,
+  });
+}
+
+/** The events of the given customers' subscriptions, oldest first, as the billing engine takes them. */
+export async function eventsOf(tx: Tx, customerIds: string[]): Promise<Map<string, SubscriptionEvent[]>> {
+  const out = new Map<string, SubscriptionEvent[]>();
+  if (customerIds.length === 0) return out;
+  const rows = await tx
+    .select()
+    .from(subscriptionEvents)
+    .where(sql`${subscriptionEvents.tenantId} = any(${sql.param(customerIds)}::uuid[])`)
+    .orderBy(asc(subscriptionEvents.at), asc(subscriptionEvents.id));
+  for (const r of rows) {
+    const list = out.get(r.tenantId) ?? [];
+    list.push({
+      at: r.at.toISOString(),
+      kind: r.kind,
+      ...(r.ipsInternal !== null ? { ipsInternal: r.ipsInternal } : {}),
+      ...(r.ipsExternal !== null ? { ipsExternal: r.ipsExternal } : {}),
+      ...(r.effectiveAt !== null ? { effectiveAt: r.effectiveAt.toISOString() } : {}),
+      ...(r.ref !== null ? { ref: r.ref } : {}),
+    });
+    out.set(r.tenantId, list);
+  }
+  return out;
+}
+
+/** Writes a subscription's IPs, pending decrease and the monthly figures they cost, and bumps its version. */
+export async function writeSubscription(
+  tx: Tx,
+  sub: LockedSubscription,
+  next: { ipsInternal: number; ipsExternal: number; pending: LockedSubscription['pending'] },
+  figures: { priceMinor: number; costMinor: number } | null,
+): Promise<void> {
+  await tx
+    .update(subscriptions)
+    .set({
+      ipsInternal: next.ipsInternal,
+      ipsExternal: next.ipsExternal,
+      pendingIpsInternal: next.pending?.internal ?? null,
+      pendingIpsExternal: next.pending?.external ?? null,
+      pendingEffectiveAt: next.pending?.effectiveAt ?? null,
+      ...(figures ? { monthlyPriceMinor: figures.priceMinor, monthlyCostMinor: figures.costMinor } : {}),
+      version: sql`${subscriptions.version} + 1`,
+    })
+    .where(and(eq(subscriptions.tenantId, sub.tenantId), eq(subscriptions.id, sub.id)));
+}
+
+/**
+ * Applies a pending decrease whose booking month has ended (no job does it: whichever request
+ * reads the subscription first). No event is written — the scheduled event already says when it
+ * takes effect; only the row, which caches the current state, catches up.
+ */
+export async function applyDueDecrease(tx: Tx, sub: LockedSubscription, ctx: PricingContext | null, now: Date): Promise<LockedSubscription> {
+  if (!sub.pending || sub.pending.effectiveAt > now) return sub;
+  const next = { ipsInternal: sub.pending.internal, ipsExternal: sub.pending.external, pending: null };
+  const figures = ctx ? monthlyFigures(ctx, next.ipsInternal + next.ipsExternal, sub.plan) : null;
+  await writeSubscription(tx, sub, next, figures);
+  return { ...sub, ...next, version: sub.version + 1 };
+}
+
+/**
+ * Reprices every subscription of a seller's portfolio the caller can see (after its price
+ * table changed): one statement for all of them.
+ */
+export async function repricePortfolio(tx: Tx, ctx: PricingContext): Promise<number> {
+  const subs = await queryRows<{ tenant_id: string; id: string; plan: 'trial' | 'purchased'; ips: number }>(
+    tx,
+    sql`select s.tenant_id, s.id, s.plan::text as plan, s.ips_internal + s.ips_external as ips
+          from subscriptions s where s.tenant_id in (select portico.portfolio_customers(${ctx.sellerId}::uuid))`,
+  );
+  if (subs.length === 0) return 0;
+  const priced = subs.map((s) => ({ ...s, ...monthlyFigures(ctx, s.ips, s.plan) }));
+  await tx.execute(sql`update subscriptions s set monthly_price_minor = u.price, monthly_cost_minor = u.cost, currency = ${ctx.currency}
+      from unnest(${sql.param(priced.map((p) => p.tenant_id))}::uuid[], ${sql.param(priced.map((p) => p.id))}::uuid[],
+                  ${sql.param(priced.map((p) => String(p.priceMinor)))}::int8[], ${sql.param(priced.map((p) => String(p.costMinor)))}::int8[])
+           as u(tenant_id, id, price, cost)
+     where s.tenant_id = u.tenant_id and s.id = u.id`);
+  return priced.length;
+}
+
+/** The customers a seller sells to that the caller can see, with names, for invoices. */
+export async function portfolioCustomers(tx: Tx, sellerId: string): Promise<{ id: string; name: string; plan: 'trial' | 'purchased' | null }[]> {
+  return queryRows<{ id: string; name: string; plan: 'trial' | 'purchased' | null }>(
+    tx,
+    sql`select o.id, o.name,
+               (select s.plan::text from subscriptions s where s.tenant_id = o.id order by s.started_at desc limit 1) as plan
+          from orgs o where o.id in (select portico.portfolio_customers(${sellerId}::uuid))
+         order by o.name, o.id`,
+  );
+}

@@ -1,0 +1,101 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { sessionRoute } from '../auth/middleware.js';
+import { eventsOf, portfolioCustomers, pricingContext } from '../db/queries/pricing.js';
+import { withScope } from '../db/scope.js';
+import { invoiceLines, periodContaining, periodForLabel } from '../domain/billing.js';
+import { volumeBand } from '../domain/pricing.js';
+import { dbPrincipal } from '../http/env.js';
+import { HttpProblem } from '../http/problem.js';
+import { router } from '../http/router.js';
+import { commonErrors, json, Timestamp, Uuid } from './schemas.js';
+
+/**
+ * The invoice preview of one billing period: every customer the caller's org sells to, one line
+ * per stretch of constant IPs, computed by the billing engine from the subscriptions' append-only
+ * events — so a past period comes out the same every time it is asked for (at today's prices:
+ * price tables keep no history). Trials are not billed.
+ */
+
+const InvoiceLineJson = z.object({
+  customerId: Uuid,
+  customerName: z.string(),
+  description: z.string(),
+  from: Timestamp,
+  to: Timestamp,
+  ips: z.number().int(),
+  amountMinor: z.number().int(),
+  costMinor: z.number().int(),
+});
+
+const InvoicePreview = z
+  .object({
+    period: z.object({ start: Timestamp, end: Timestamp, label: z.string() }).describe('`end` is exclusive'),
+    partnership: z.enum(['mssp', 'reseller']).describe('mssp: the 26th to the 25th; reseller: calendar months'),
+    currency: z.string(),
+    lines: z.array(InvoiceLineJson),
+    totals: z.object({ amountMinor: z.number().int(), costMinor: z.number().int(), marginMinor: z.number().int() }),
+    portfolioUnits: z.number().int().describe('IPs of the running, purchased subscriptions: they pick the volume band'),
+    band: z.number().int(),
+  })
+  .openapi('InvoicePreview');
+
+const PeriodQuery = z.object({
+  period: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'must be a period label YYYY-MM, such as 2026-11' })
+    .optional()
+    .openapi({ param: { name: 'period', in: 'query' }, example: '2026-11', description: 'Default: the period running now' }),
+});
+
+const preview = createRoute({
+  method: 'get',
+  path: '/v1/billing/invoice-preview',
+  tags: ['billing'],
+  summary: "The invoice lines of a billing period for the caller's org's customers",
+  security: [{ embedSession: [] }],
+  middleware: sessionRoute('billing:read'),
+  request: { query: PeriodQuery },
+  responses: { 200: json(InvoicePreview, 'The preview'), ...commonErrors },
+});
+
+export function billingRoutes() {
+  return router().openapi(preview, async (c) => {
+    const s = c.var.session;
+    const { period: label } = c.req.valid('query');
+    const now = c.var.deps.now?.() ?? new Date();
+    const body = await withScope(c.var.deps.db, dbPrincipal(s), async (tx) => {
+      const ctx = await pricingContext(tx, s.orgId);
+      if (!ctx) throw new HttpProblem(401, 'authentication_error', 'This session no longer grants access; fetch a new one.');
+      const period = label ? periodForLabel(label, ctx.partnership, ctx.timeZone) : periodContaining(now, ctx.partnership, ctx.timeZone);
+      const customers = (await portfolioCustomers(tx, ctx.sellerId)).filter((cu) => cu.plan === 'purchased');
+      const events = await eventsOf(tx, customers.map((cu) => cu.id));
+      const lines = customers.flatMap((cu) =>
+        ctx.sell.length === 0 || ctx.cost.length === 0
+          ? []
+          : invoiceLines({
+              customerId: cu.id,
+              customerName: cu.name,
+              events: events.get(cu.id) ?? [],
+              period,
+              sell: ctx.sell,
+              cost: ctx.cost,
+              portfolioUnits: ctx.portfolioUnits,
+              prepaidDiscountBps: ctx.prepaidDiscountBps,
+            }).map((line) => ({ ...line, customerName: cu.name })),
+      );
+      const amountMinor = lines.reduce((a, l) => a + l.amountMinor, 0);
+      const costMinor = lines.reduce((a, l) => a + l.costMinor, 0);
+      return {
+        period,
+        partnership: ctx.partnership,
+        currency: ctx.currency,
+        lines,
+        totals: { amountMinor, costMinor, marginMinor: amountMinor - costMinor },
+        portfolioUnits: ctx.portfolioUnits,
+        band: volumeBand(ctx.portfolioUnits),
+      };
+    });
+    c.header('cache-control', 'no-store');
+    return c.json(body, 200);
+  });
+}

@@ -291,13 +291,12 @@ export class ApiClient {
     return { value: body, etag: etagOf(response, body) };
   }
 
-  /** Cancels the pending decrease with `If-Match`; answers the distribution (re-read when the BFF sends no body). */
+  /** Cancels the pending decrease with `If-Match`; answers the distribution as it is then. */
   async cancelPendingIps(customerId: string, etag: string | null): Promise<Versioned<IpDistribution>> {
     const response = await this.request(`/v1/customers/${encodeURIComponent(customerId)}/ip-distribution/pending`, {
       method: 'DELETE',
       headers: etag ? { 'if-match': etag } : {},
     });
-    if (response.status === 204) return this.ipDistribution(customerId);
     const body = (await response.json()) as IpDistribution;
     return { value: body, etag: etagOf(response, body) };
   }

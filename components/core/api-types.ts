@@ -11,6 +11,7 @@ import type { onboardingRoutes } from '../../bff/routes/onboarding.js';
 import type { customersRoutes } from '../../bff/routes/customers.js';
 import type { licencesRoutes } from '../../bff/routes/licences.js';
 import type { lifecycleRoutes } from '../../bff/routes/lifecycle.js';
+import type { ipDistributionRoutes } from '../../bff/routes/ip-distribution.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type SchemaOf<App> = App extends Hono<any, infer S, any> ? S : never;
@@ -28,6 +29,7 @@ type Created<E> = E extends { status: 201; output: infer O } ? O : never;
 type CustomersApp = ReturnType<typeof customersRoutes>;
 type LicencesApp = ReturnType<typeof licencesRoutes>;
 type LifecycleApp = ReturnType<typeof lifecycleRoutes>;
+type IpDistributionApp = ReturnType<typeof ipDistributionRoutes>;
 /** One method of one path, e.g. `Route<LifecycleApp, '/v1/customers/:id', '$patch'>`. */
 type Route<App, Path extends keyof SchemaOf<App>, Method extends string> = SchemaOf<App>[Path] extends Record<Method, infer E> ? E : never;
 
@@ -95,21 +97,6 @@ export type CreatedOrg = Created<CreateCustomerEndpoint>;
  * decrease), the MSP's sell tiers to price a change in the browser, and whether the caller may
  * change them; the ETag is `"<version>"`.
  */
-export interface IpDistribution {
-  customerId: string;
-  internal: number;
-  external: number;
-  total: number;
-  pending: { internal: number; external: number; effectiveAt: string } | null;
-  currency: string;
-  sell: { upTo: number | null; unitMinor: number }[];
-  price: { monthlyMinor: number; averageIpPriceMinor: number | null };
-  bookingMonthEnd: string;
-  version: number;
-  canEdit: boolean;
-}
-/** `PUT /v1/customers/{id}/ip-distribution` body. */
-export interface IpDistributionChange {
-  internal: number;
-  external: number;
-}
+export type IpDistribution = Ok<Endpoint<IpDistributionApp, '/v1/customers/:id/ip-distribution'>>;
+/** `PUT /v1/customers/{id}/ip-distribution` body: `{ internal, external }`. */
+export type IpDistributionChange = JsonBody<Route<IpDistributionApp, '/v1/customers/:id/ip-distribution', '$put'>>;

@@ -4,6 +4,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { sessionRoute } from '../auth/middleware.js';
 import type { Tx } from '../db/client.js';
 import { auditLog, customerProfiles, orgs, subscriptions, users } from '../db/schema.js';
+import { appendEvent } from '../db/queries/pricing.js';
 import { withScope } from '../db/scope.js';
 import { stateRequired } from '../domain/addresses.js';
 import { applyAction, shownStatus, type LifecycleAction, type LifecycleState } from '../domain/lifecycle.js';
@@ -314,7 +315,8 @@ export function lifecycleRoutes() {
       const customer = await changeCustomer(c, c.req.valid('param').id, c.req.valid('header')['if-match'], 'cancel', async (change) => {
         const sub = subscriptionOf(change.loaded);
         await setStatus('cancelled')(change);
-        await bumpSubscription(change.tx, change.id, sub.id, { cancelledAt: change.now });
+        await bumpSubscription(change.tx, change.id, sub.id, { cancelledAt: change.now, pendingIpsInternal: null, pendingIpsExternal: null, pendingEffectiveAt: null });
+        await appendEvent(change.tx, change.id, sub.id, { kind: 'cancelled', at: change.now, actorId: c.var.session.userId });
       });
       respond(c, customer);
       return c.json(customer, 200);
@@ -324,6 +326,7 @@ export function lifecycleRoutes() {
         const sub = subscriptionOf(change.loaded);
         await setStatus('active')(change);
         await bumpSubscription(change.tx, change.id, sub.id, { cancelledAt: null });
+        await appendEvent(change.tx, change.id, sub.id, { kind: 'reactivated', at: change.now, actorId: c.var.session.userId });
       });
       respond(c, customer);
       return c.json(customer, 200);

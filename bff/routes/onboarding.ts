@@ -15,6 +15,7 @@ import {
   subscriptions,
   users,
 } from '../db/schema.js';
+import { appendEvent } from '../db/queries/pricing.js';
 import { withoutPrincipal, withScope } from '../db/scope.js';
 import { stateRequired } from '../domain/addresses.js';
 import { checkVat, normaliseVatId } from '../domain/vat.js';
@@ -441,14 +442,16 @@ export function onboardingRoutes() {
             licenceModel: body.licenceModel,
             licenceQuota: quota,
             currency: parent.seller.currency,
-            // Prices stay 0 until the pricing engine sets them from the MSP's price list.
+            // No IPs yet, so nothing to pay: the first quota change prices it (ip-distribution).
             monthlyPriceMinor: 0,
             monthlyCostMinor: 0,
             startedAt: now,
             trialEndsAt: trial ? new Date(now.getTime() + 30 * DAY_MS) : null,
             renewsAt: trial ? null : oneYearAfter(now),
           } satisfies Omit<typeof subscriptions.$inferInsert, 'tenantId'>;
-          await tx.insert(subscriptions).values({ tenantId: org.id, ...subscription });
+          const [created] = await tx.insert(subscriptions).values({ tenantId: org.id, ...subscription }).returning({ id: subscriptions.id });
+          // The first event of the subscription's history, from which its invoices are computed.
+          await appendEvent(tx, org.id, created!.id, { kind: 'started', at: now, ipsInternal: 0, ipsExternal: 0, actorId: s.userId });
           await tx.insert(customerMetrics).values({ tenantId: org.id, refreshedAt: now });
         }
         await recordAudit(tx, c, org.id, 'org.create', org.id, null, {

@@ -160,7 +160,8 @@ const own = css`
   .preview {
     border: 1px solid var(--msp-color-border);
     border-radius: var(--msp-radius);
-    background: var(--msp-color-surface);
+    /* The page colour, so the preview stands out inside a host's surface-coloured card too. */
+    background: var(--msp-color-background);
     padding: calc(var(--msp-space) * 3);
     display: grid;
     gap: calc(var(--msp-space) * 2);

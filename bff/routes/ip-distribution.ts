@@ -10,6 +10,7 @@ import {
   lockSubscription,
   monthlyFigures,
   pricingContext,
+  repricePortfolio,
   writeSubscription,
   type LockedSubscription,
   type PricingContext,
@@ -17,7 +18,7 @@ import {
 import { auditLog } from '../db/schema.js';
 import { withScope } from '../db/scope.js';
 import { bookingMonthEnd } from '../domain/billing.js';
-import { averageIpPrice, graduatedPrice } from '../domain/pricing.js';
+import { averageIpPrice, graduatedPrice, volumeBand } from '../domain/pricing.js';
 import { dbPrincipal, type AppEnv } from '../http/env.js';
 import { HttpProblem, notFound } from '../http/problem.js';
 import { router } from '../http/router.js';
@@ -216,11 +217,15 @@ export function ipDistributionRoutes() {
       const actorId = c.var.session.userId;
       const body = await changeQuota(c, id, c.req.valid('header')['if-match'], 'subscription.ips_change', async (tx, { sub, ctx }, now) => {
         const total = internal + external;
-        if (total >= sub.ipsInternal + sub.ipsExternal) {
+        const current = sub.ipsInternal + sub.ipsExternal;
+        if (total >= current) {
           // More (or as many) IPs: in force now; a pending decrease is superseded by it.
           const changed = internal !== sub.ipsInternal || external !== sub.ipsExternal;
           if (changed || sub.pending) await appendEvent(tx, sub.tenantId, sub.id, { kind: 'ips_changed', at: now, ipsInternal: internal, ipsExternal: external, actorId });
-          await writeSubscription(tx, sub, { ipsInternal: internal, ipsExternal: external, pending: null }, monthlyFigures(ctx, total, sub.plan));
+          const units = ctx.portfolioUnits + (sub.plan === 'purchased' ? total - current : 0);
+          await writeSubscription(tx, sub, { ipsInternal: internal, ipsExternal: external, pending: null }, monthlyFigures(ctx, total, sub.plan, units));
+          // The portfolio crossed a volume band: every unit cost it buys at changed.
+          if (volumeBand(units) !== volumeBand(ctx.portfolioUnits)) await repricePortfolio(tx, { ...ctx, portfolioUnits: units });
         } else {
           // Fewer IPs: the current ones stay paid for until the booking month ends.
           const effectiveAt = bookingMonthEnd(now, ctx.partnership, ctx.timeZone);

@@ -12,9 +12,10 @@ import { subscriptionEvents, subscriptions } from '../schema.js';
  *
  * `subscriptions.monthly_price_minor` / `monthly_cost_minor` (the fleet's monthly price, ACV,
  * average IP price and margin) are kept equal to the engine's quote of the current IPs: every
- * IP change reprices its subscription, and saving a price table reprices the seller's whole
- * portfolio. A trial is free. The cost's volume band follows the portfolio as it stood at that
- * moment; the invoice preview always computes with the current one.
+ * IP change reprices its subscription, and saving a price table — or an increase that moves the
+ * portfolio into another volume band — reprices the seller's whole portfolio (as far as the
+ * caller can see it). A trial is free. A decrease that takes effect reprices its own
+ * subscription only; the invoice preview always computes with the current band.
  */
 
 export interface PricingContext {

@@ -118,6 +118,23 @@ for (const backend of backends) {
       assert.equal(audit?.after.internal, d.internal);
     });
 
+    test("an increase that moves the seller's portfolio into another volume band re-costs every subscription it sells", async () => {
+      const id = await customerWhere();
+      const [units] = await owner<{ n: string }>(sql`select portico.portfolio_units(${world.orgs.mspA}::uuid)::text as n`);
+      const next = [1000, 5000, 25000].find((b) => b > Number(units!.n))!;
+      const before = await read(id);
+      await ok(await put(id, { internal: before.internal + (next - Number(units!.n)), external: before.external }, `"${before.version}"`));
+      const [after] = await owner<{ n: string }>(sql`select portico.portfolio_units(${world.orgs.mspA}::uuid)::text as n`);
+      assert.equal(Number(after!.n), next);
+      const [cost] = await owner<{ tiers: Tier[]; prepaid: number }>(sql`select tiers, prepaid_discount_bps as prepaid from price_tables where tenant_id = ${world.orgs.mspA}::uuid and kind = 'cost'`);
+      const others = await owner<{ tenant_id: string; ips: number; cost: string }>(sql`select tenant_id, ips_internal + ips_external as ips, monthly_cost_minor::text as cost
+        from subscriptions where plan = 'purchased' and tenant_id = any(${sql.param(world.orgs.customersA)}::uuid[])`);
+      for (const o of others) {
+        const q = quote({ ips: o.ips, sell: await sellA(), cost: cost!.tiers, portfolioUnits: next, prepaidDiscountBps: cost!.prepaid });
+        assert.equal(o.cost, String(q.costMinor), o.tenant_id);
+      }
+    });
+
     test('a decrease waits until the booking month ends, can be cancelled, and applies by itself once due', async () => {
       const id = await customerWhere(sql`s.ips_external >= 16`);
       const now = new Date('2026-11-10T09:30:00Z');

@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Partnership, SubscriptionEvent } from '../../domain/billing.js';
 import { quote, type Tier } from '../../domain/pricing.js';
 import { queryRows, type Tx } from '../client.js';
-import { subscriptionEvents, subscriptions } from '../schema.js';
+import { auditLog, subscriptionEvents, subscriptions } from '../schema.js';
 
 /**
  * What the pricing, IP-distribution and billing routes read and write. Run inside `withScope`:
@@ -182,14 +182,25 @@ export async function writeSubscription(
 
 /**
  * Applies a pending decrease whose booking month has ended (no job does it: whichever request
- * reads the subscription first). No event is written — the scheduled event already says when it
- * takes effect; only the row, which caches the current state, catches up.
+ * reads the subscription first), audited as the system's doing. No event is written — the
+ * scheduled event already says when it takes effect; only the row, which caches the current
+ * state, catches up.
  */
 export async function applyDueDecrease(tx: Tx, sub: LockedSubscription, ctx: PricingContext | null, now: Date): Promise<LockedSubscription> {
   if (!sub.pending || sub.pending.effectiveAt > now) return sub;
   const next = { ipsInternal: sub.pending.internal, ipsExternal: sub.pending.external, pending: null };
   const figures = ctx ? monthlyFigures(ctx, next.ipsInternal + next.ipsExternal, sub.plan) : null;
   await writeSubscription(tx, sub, next, figures);
+  await tx.insert(auditLog).values({
+    tenantId: sub.tenantId,
+    at: now,
+    actorId: null,
+    actorRole: 'system',
+    action: 'subscription.ips_decrease_applied',
+    targetId: sub.id,
+    before: { internal: sub.ipsInternal, external: sub.ipsExternal, version: sub.version },
+    after: { internal: next.ipsInternal, external: next.ipsExternal, effectiveAt: sub.pending.effectiveAt.toISOString(), version: sub.version + 1 },
+  });
   return { ...sub, ...next, version: sub.version + 1 };
 }
 

@@ -169,6 +169,8 @@ for (const backend of backends) {
       const row = await rowOf(id);
       assert.deepEqual([row.ips_external, row.monthly_price_minor], [lower.external, String(graduatedPrice(before.sell, lower.internal + lower.external).totalMinor)]);
       assert.equal((await eventsOf(id)).at(-1)?.kind, 'ips_decrease_scheduled', 'no event: the scheduled one already says when');
+      const [audit] = await owner<{ action: string; actor_role: string }>(sql`select action, actor_role from audit_log where tenant_id = ${id}::uuid order by id desc limit 1`);
+      assert.deepEqual(audit, { action: 'subscription.ips_decrease_applied', actor_role: 'system' });
     });
 
     test('a new split with the same total applies now; cancelling with nothing pending changes nothing but the version', async () => {

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, sql } from 'drizzle-orm';
 import { sessionRoute } from '../auth/middleware.js';
+import { can, roles, type Role } from '../auth/roles.js';
 import { queryRows, type Tx } from '../db/client.js';
 import { fleetPage } from '../db/queries/fleet.js';
 import { customerProfiles, users } from '../db/schema.js';
@@ -10,7 +11,7 @@ import { dbPrincipal } from '../http/env.js';
 import { notFound } from '../http/problem.js';
 import { router } from '../http/router.js';
 import { FleetRow, fleetRowJson } from './fleet.js';
-import { commonErrors, IdParam, json, notFoundError, Timestamp, Uuid } from './schemas.js';
+import { commonErrors, IdParam, json, Money, notFoundError, Timestamp, Uuid } from './schemas.js';
 
 const severities = ['critical', 'high', 'medium', 'low', 'info'] as const;
 const assetKinds = ['domain', 'subdomain', 'ip_address', 'web_app_url', 'api_base_url'] as const;
@@ -35,6 +36,9 @@ export const Customer = FleetRow.extend({
   mainUser: z.object({ id: Uuid, name: z.string(), email: z.string(), status: z.enum(['invited', 'active', 'deactivated']) }).nullable(),
   openFindings: z.record(z.enum(severities), z.number().int()).nullable(),
   assets: z.record(z.enum(assetKinds), z.number().int()).nullable(),
+  monthlyMargin: Money.nullable().describe(
+    "Monthly price − the seller's cost of the current IPs (bff/domain/pricing.ts). Null unless the caller manages pricing, and for a customer whose data it cannot see",
+  ),
   version: z.number().int().describe('The ETag is this number in quotes; changes need it in If-Match'),
 }).openapi('Customer');
 
@@ -117,6 +121,15 @@ export async function readCustomer(tx: Tx, id: string): Promise<CustomerJson | n
   );
   const lost = scope?.visible !== true;
   const seller = await sellerCountry(tx, id);
+  // The margin is the seller's business: only for a role that manages pricing (the request's role
+  // is bound in the transaction by withScope). The figures are kept current by the pricing routes.
+  const [money] = await queryRows<{ role: string; margin: string | number | null; currency: string | null }>(
+    tx,
+    sql`select current_setting('portico.role', true) as role,
+               (select s.monthly_price_minor - s.monthly_cost_minor from subscriptions s where s.tenant_id = ${id}::uuid order by s.started_at desc limit 1) as margin,
+               (select s.currency from subscriptions s where s.tenant_id = ${id}::uuid order by s.started_at desc limit 1) as currency`,
+  );
+  const pricing = roles.includes(money?.role as Role) && can(money!.role as Role, 'pricing:manage');
   const counts = <K extends string>(keys: readonly K[], rows: { n: number }[], key: (r: never) => string) =>
     Object.fromEntries(keys.map((k) => [k, rows.filter((r) => key(r as never) === k).reduce((a, r) => a + r.n, 0)])) as Record<K, number>;
   return {
@@ -140,6 +153,7 @@ export async function readCustomer(tx: Tx, id: string): Promise<CustomerJson | n
         : null,
     openFindings: lost ? null : counts(severities, findings, (r: { severity: string }) => r.severity),
     assets: lost ? null : counts(assetKinds, assets, (r: { kind: string }) => r.kind),
+    monthlyMargin: pricing && !lost && money?.margin != null && money.currency ? { amountMinor: Number(money.margin), currency: money.currency } : null,
     version: profile.version,
   };
 }

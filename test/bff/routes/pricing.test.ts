@@ -154,6 +154,19 @@ for (const backend of backends) {
       assert.equal(forIt.priceMinor, graduatedPrice(sell!.tiers, 40).totalMinor);
     });
 
+    test("a customer's monthly margin is the engine's price − cost, shown to pricing managers only", async () => {
+      const id = world.orgs.customersA.find((c) => c !== world.orgs.enterprise)!;
+      const [sub] = await owner<{ price: string; cost: string; currency: string }>(
+        sql`select monthly_price_minor::text as price, monthly_cost_minor::text as cost, currency from subscriptions where tenant_id = ${id}::uuid`,
+      );
+      const detail = await json<{ monthlyMargin: { amountMinor: number; currency: string } | null }>(await world.request(`/v1/customers/${id}`, { token: admin }));
+      assert.deepEqual(detail.monthlyMargin, { amountMinor: Number(sub!.price) - Number(sub!.cost), currency: sub!.currency });
+      const analyst = await json<{ monthlyMargin: unknown }>(await world.request(`/v1/customers/${id}`, { token: await world.staffToken('A', 'analyst') }));
+      assert.equal(analyst.monthlyMargin, null);
+      const revoked = await json<{ monthlyMargin: unknown }>(await world.request(`/v1/customers/${world.orgs.revoked}`, { token: admin }));
+      assert.equal(revoked.monthlyMargin, null);
+    });
+
     test("a quote for another MSP's customer is a 400 on customerId, like an unknown one", async () => {
       const unknown = await expectFieldError(await post('/v1/quotes', { ips: 10, customerId: randomUUID() }), '#/body/customerId');
       const foreign = await expectFieldError(await post('/v1/quotes', { ips: 10, customerId: world.orgs.customersB[0] }), '#/body/customerId');

@@ -1,36 +1,7 @@
 import { css } from 'lit';
+import { controlBase, focusRing, hostBase, visuallyHidden } from '../core/base-styles.js';
 
-export default css`
-  :host {
-    display: block;
-    color: var(--msp-color-text);
-    font-family: var(--msp-font-family);
-    font-size: var(--msp-font-size);
-  }
-  :host([hidden]) {
-    display: none;
-  }
-  * {
-    box-sizing: border-box;
-  }
-  button,
-  input,
-  select {
-    font: inherit;
-    color: inherit;
-  }
-  :focus-visible {
-    outline: 2px solid var(--msp-color-focus);
-    outline-offset: 2px;
-  }
-  .visually-hidden {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
+const own = css`
   h2 {
     margin: 0 0 calc(var(--msp-space) * 3);
     font-size: 1.35em;
@@ -304,3 +275,5 @@ export default css`
     }
   }
 `;
+
+export default [hostBase, controlBase, focusRing, visuallyHidden, own];

@@ -1,31 +1,12 @@
 import { css } from 'lit';
+import { controlBase, focusRing, hostBase, visuallyHidden } from '../core/base-styles.js';
 import { stateStyles } from '../core/states.js';
 
 const own = css`
   :host {
-    display: block;
-    color: var(--msp-color-text);
-    font-family: var(--msp-font-family);
-    font-size: var(--msp-font-size);
     position: relative;
     /* In a host's grid or flex layout, wide tabs or tables scroll inside instead of widening the page. */
     min-inline-size: 0;
-  }
-  :host([hidden]) {
-    display: none;
-  }
-  * {
-    box-sizing: border-box;
-  }
-  button,
-  input,
-  select {
-    font: inherit;
-    color: inherit;
-  }
-  :focus-visible {
-    outline: 2px solid var(--msp-color-focus);
-    outline-offset: 2px;
   }
   [hidden] {
     display: none !important;
@@ -42,14 +23,6 @@ const own = css`
   }
   a {
     color: var(--msp-color-primary);
-  }
-  .visually-hidden {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
   }
   .muted {
     color: var(--msp-color-text-muted);
@@ -497,4 +470,4 @@ const own = css`
   }
 `;
 
-export default [stateStyles, own];
+export default [stateStyles, hostBase, controlBase, focusRing, visuallyHidden, own];

@@ -1,33 +1,10 @@
 import { css } from 'lit';
+import { controlBase, focusRing, hostBase, visuallyHidden } from '../core/base-styles.js';
 
-export default css`
-  :host {
-    display: block;
-    color: var(--msp-color-text);
-    font-family: var(--msp-font-family);
-    font-size: var(--msp-font-size);
-  }
-  :host([hidden]) {
-    display: none;
-  }
-  * {
-    box-sizing: border-box;
-  }
-  button {
-    font: inherit;
-    color: inherit;
-  }
+const own = css`
+  /* Tabs and close buttons sit edge to edge in the strip: the focus ring goes inside them. */
   :focus-visible {
-    outline: 2px solid var(--msp-color-focus);
     outline-offset: -2px;
-  }
-  .visually-hidden {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
   }
   /* The tabs and their close buttons are siblings (a close button may not sit inside a tab);
      'order' pairs each close button with its tab. */
@@ -91,3 +68,5 @@ export default css`
     display: none;
   }
 `;
+
+export default [hostBase, controlBase, focusRing, visuallyHidden, own];

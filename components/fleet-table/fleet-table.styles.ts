@@ -1,37 +1,14 @@
 import { css } from 'lit';
+import { controlBase, focusRing, hostBase, visuallyHidden } from '../core/base-styles.js';
 import { stateStyles } from '../core/states.js';
 
 const own = css`
   :host {
-    display: block;
-    color: var(--msp-color-text);
-    font-family: var(--msp-font-family);
-    font-size: var(--msp-font-size);
     position: relative;
   }
-  :host([hidden]) {
-    display: none;
-  }
-  * {
-    box-sizing: border-box;
-  }
-  button,
-  input,
-  select {
-    font: inherit;
-    color: inherit;
-  }
+  /* Grid cells sit edge to edge: the focus ring goes inside them. */
   :focus-visible {
-    outline: 2px solid var(--msp-color-focus);
     outline-offset: -2px;
-  }
-  .visually-hidden {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
   }
 
   /* Portfolio totals */
@@ -348,4 +325,4 @@ const own = css`
   }
 `;
 
-export default [stateStyles, own];
+export default [stateStyles, hostBase, controlBase, focusRing, visuallyHidden, own];

@@ -1,33 +1,15 @@
 import { css } from 'lit';
+import { controlBase, focusRing, hostBase, visuallyHidden } from '../core/base-styles.js';
 import { stateStyles } from '../core/states.js';
 
 const own = css`
   :host {
-    display: block;
-    color: var(--msp-color-text);
-    font-family: var(--msp-font-family);
-    font-size: var(--msp-font-size);
     min-inline-size: 0;
-  }
-  :host([hidden]) {
-    display: none;
-  }
-  * {
-    box-sizing: border-box;
-  }
-  button,
-  input {
-    font: inherit;
-    color: inherit;
   }
   p,
   dl,
   dd {
     margin: 0;
-  }
-  :focus-visible {
-    outline: 2px solid var(--msp-color-focus);
-    outline-offset: 2px;
   }
   .box {
     display: grid;
@@ -35,14 +17,6 @@ const own = css`
   }
   .muted {
     color: var(--msp-color-text-muted);
-  }
-  .visually-hidden {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
   }
   .counts {
     display: grid;
@@ -256,4 +230,4 @@ const own = css`
   }
 `;
 
-export default [stateStyles, own];
+export default [stateStyles, hostBase, controlBase, focusRing, visuallyHidden, own];

@@ -1,19 +1,8 @@
 import { css } from 'lit';
+import { hostBase } from '../core/base-styles.js';
 import { stateStyles } from '../core/states.js';
 
 const own = css`
-  :host {
-    display: block;
-    color: var(--msp-color-text);
-    font-family: var(--msp-font-family);
-    font-size: var(--msp-font-size);
-  }
-  :host([hidden]) {
-    display: none;
-  }
-  * {
-    box-sizing: border-box;
-  }
   p {
     margin: 0;
   }
@@ -89,4 +78,4 @@ const own = css`
   }
 `;
 
-export default [stateStyles, own];
+export default [stateStyles, hostBase, own];

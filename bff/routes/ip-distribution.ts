@@ -7,6 +7,7 @@ import type { Tx } from '../db/client.js';
 import {
   appendEvent,
   applyDueDecrease,
+  lockSeller,
   lockSubscription,
   monthlyFigures,
   pricingContext,
@@ -169,6 +170,8 @@ async function changeQuota(
   const s = c.var.session;
   const now = c.var.deps.now?.() ?? new Date();
   return withScope(c.var.deps.db, dbPrincipal(s), async (tx) => {
+    const seller = await pricingContext(tx, id);
+    if (seller) await lockSeller(tx, seller.sellerId);
     const loaded = await load(tx, id, now);
     if (s.role === 'customer_admin' && loaded.sub.serviceMode !== 'self_service') {
       throw new HttpProblem(403, 'forbidden', 'The customer is managed: only its MSP changes the subscription.');

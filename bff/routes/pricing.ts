@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { sessionRoute } from '../auth/middleware.js';
 import { can } from '../auth/roles.js';
 import { queryRows, type Tx } from '../db/client.js';
-import { pricingContext, repricePortfolio } from '../db/queries/pricing.js';
+import { lockSeller, pricingContext, repricePortfolio } from '../db/queries/pricing.js';
 import { auditLog, priceTables, projectKeys } from '../db/schema.js';
 import { withScope } from '../db/scope.js';
 import { projectKeySummary, quote, validateTiers, type Tier } from '../domain/pricing.js';
@@ -340,6 +340,8 @@ export function pricingRoutes() {
       if (errors.length) throw badRequest(errors);
       const expected = versionOf(c.req.valid('header')['if-match'], 'price tables');
       const saved = await withScope(c.var.deps.db, dbPrincipal(s), async (tx) => {
+        // Repricing touches every subscription the org sells: no quota change runs meanwhile.
+        await lockSeller(tx, s.orgId);
         // Locks both rows (when saved before), so of two editors with one version exactly one wins.
         const before = await readTables(tx, s.orgId, true);
         if (before.version !== expected) {

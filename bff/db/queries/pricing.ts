@@ -54,6 +54,15 @@ export async function pricingContext(tx: Tx, orgId: string): Promise<PricingCont
   };
 }
 
+/**
+ * Serialises the changes that may reprice a seller's whole portfolio (a price table saved, an
+ * increase crossing a volume band) with every quota change of that seller, for this transaction.
+ * Without it, two such changes could each hold one subscription and wait for the other's.
+ */
+export async function lockSeller(tx: Tx, sellerId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`portico.pricing:${sellerId}`}))`);
+}
+
 /** Monthly price and cost of `ips` IPs under `ctx`; 0 for a trial or a seller without tables. */
 export function monthlyFigures(ctx: PricingContext, ips: number, plan: 'trial' | 'purchased', portfolioUnits = ctx.portfolioUnits) {
   if (plan === 'trial' || ctx.sell.length === 0 || ctx.cost.length === 0) return { priceMinor: 0, costMinor: 0 };

@@ -135,6 +135,22 @@ for (const backend of backends) {
       }
     });
 
+    test('a band-crossing increase and a price-table save at the same time both succeed, one after the other', async () => {
+      const id = await customerWhere();
+      const other = await customerWhere(sql`cp.tenant_id <> ${id}::uuid`);
+      const [units] = await owner<{ n: string }>(sql`select portico.portfolio_units(${world.orgs.mspA}::uuid)::text as n`);
+      const next = [1000, 5000, 25000].find((b) => b > Number(units!.n))!;
+      const [d, e] = [await read(id), await read(other)];
+      const tables = await world.request('/v1/price-tables', { token: admin });
+      const t = (await tables.json()) as { sell: unknown; cost: unknown; prepaidDiscountBps: number };
+      const results = await Promise.all([
+        put(id, { internal: d.internal + (next - Number(units!.n)), external: d.external }, `"${d.version}"`),
+        world.request('/v1/price-tables', { method: 'PUT', token: admin, headers: { 'content-type': 'application/json', 'if-match': tables.headers.get('etag')! }, body: JSON.stringify({ ...t, prepaidDiscountBps: 100 }) }),
+        put(other, { internal: e.internal + 1, external: e.external }, `"${e.version}"`),
+      ]);
+      for (const res of results) assert.equal(res.status, 200, await res.text());
+    });
+
     test('a decrease waits until the booking month ends, can be cancelled, and applies by itself once due', async () => {
       const id = await customerWhere(sql`s.ips_external >= 16`);
       const now = new Date('2026-11-10T09:30:00Z');

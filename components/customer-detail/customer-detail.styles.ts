@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { controlBase, focusRing, hostBase, visuallyHidden } from '../core/base-styles.js';
+import { buttons, controlBase, focusRing, hostBase, menu, visuallyHidden } from '../core/base-styles.js';
 import { stateStyles } from '../core/states.js';
 
 const own = css`
@@ -92,28 +92,9 @@ const own = css`
   }
   .menu {
     position: absolute;
-    z-index: 4;
     inset-inline-end: 0;
     inset-block-start: calc(100% + 2px);
     min-inline-size: 15em;
-    background: var(--msp-color-surface);
-    color: var(--msp-color-text);
-    border: 1px solid var(--msp-color-border);
-    border-radius: var(--msp-radius);
-    padding: var(--msp-space) 0;
-    display: flex;
-    flex-direction: column;
-  }
-  .menu [role='menuitem'] {
-    text-align: start;
-    background: transparent;
-    border: 0;
-    padding: calc(var(--msp-space) * 2) calc(var(--msp-space) * 3);
-    cursor: pointer;
-  }
-  .menu [role='menuitem']:hover,
-  .menu [role='menuitem']:focus {
-    background: var(--msp-color-background);
   }
   .menu .danger {
     color: var(--msp-color-danger);
@@ -121,20 +102,6 @@ const own = css`
   }
 
   /* Buttons */
-  .button {
-    color: var(--msp-color-on-primary);
-    background: var(--msp-color-primary);
-    border: 1px solid var(--msp-color-primary);
-    border-radius: var(--msp-radius);
-    padding: var(--msp-space) calc(var(--msp-space) * 3);
-    min-block-size: 2.25em;
-    cursor: pointer;
-  }
-  .button.secondary {
-    color: var(--msp-color-text);
-    background: var(--msp-color-surface);
-    border-color: var(--msp-color-border);
-  }
   .button.secondary[aria-pressed='true'] {
     border-color: var(--msp-color-primary);
     box-shadow: inset 0 0 0 1px var(--msp-color-primary);
@@ -144,10 +111,6 @@ const own = css`
     color: var(--msp-color-on-primary);
     background: var(--msp-color-danger);
     border-color: var(--msp-color-danger);
-  }
-  .button:disabled {
-    opacity: 0.55;
-    cursor: not-allowed;
   }
 
   /* Notices */
@@ -470,4 +433,4 @@ const own = css`
   }
 `;
 
-export default [stateStyles, hostBase, controlBase, focusRing, visuallyHidden, own];
+export default [stateStyles, hostBase, controlBase, focusRing, visuallyHidden, menu, buttons, own];

@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { controlBase, focusRing, hostBase, visuallyHidden } from '../core/base-styles.js';
+import { controlBase, focusRing, hostBase, menu, visuallyHidden } from '../core/base-styles.js';
 import { stateStyles } from '../core/states.js';
 
 const own = css`
@@ -288,26 +288,7 @@ const own = css`
   }
   .menu {
     position: fixed;
-    z-index: 4;
     min-inline-size: 12em;
-    background: var(--msp-color-surface);
-    color: var(--msp-color-text);
-    border: 1px solid var(--msp-color-border);
-    border-radius: var(--msp-radius);
-    padding: var(--msp-space) 0;
-    display: flex;
-    flex-direction: column;
-  }
-  .menu [role='menuitem'] {
-    text-align: start;
-    background: transparent;
-    border: 0;
-    padding: calc(var(--msp-space) * 2) calc(var(--msp-space) * 3);
-    cursor: pointer;
-  }
-  .menu [role='menuitem']:hover,
-  .menu [role='menuitem']:focus {
-    background: var(--msp-color-background);
   }
   .full {
     grid-column: 1 / -1;
@@ -325,4 +306,4 @@ const own = css`
   }
 `;
 
-export default [stateStyles, hostBase, controlBase, focusRing, visuallyHidden, own];
+export default [stateStyles, hostBase, controlBase, focusRing, visuallyHidden, menu, own];

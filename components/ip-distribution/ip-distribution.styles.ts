@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { controlBase, focusRing, hostBase, visuallyHidden } from '../core/base-styles.js';
+import { buttons, controlBase, focusRing, hostBase, visuallyHidden } from '../core/base-styles.js';
 import { stateStyles } from '../core/states.js';
 
 const own = css`
@@ -210,24 +210,10 @@ const own = css`
     flex-wrap: wrap;
     gap: calc(var(--msp-space) * 2);
   }
-  .button {
-    color: var(--msp-color-on-primary);
-    background: var(--msp-color-primary);
-    border: 1px solid var(--msp-color-primary);
-    border-radius: var(--msp-radius);
-    padding: var(--msp-space) calc(var(--msp-space) * 3);
-    min-block-size: 2.25em;
-    cursor: pointer;
-  }
+  /* Page-coloured like the preview, not surface-coloured: it stands out inside a host's card. */
   .button.secondary {
-    color: var(--msp-color-text);
     background: var(--msp-color-background);
-    border-color: var(--msp-color-border);
-  }
-  .button:disabled {
-    opacity: 0.55;
-    cursor: not-allowed;
   }
 `;
 
-export default [stateStyles, hostBase, controlBase, focusRing, visuallyHidden, own];
+export default [stateStyles, hostBase, controlBase, focusRing, visuallyHidden, buttons, own];

@@ -7,6 +7,10 @@ import '../components/customer-tabs/define.js';
 import { presetNames } from '../themes/loader.js';
 import './demo.css';
 import { isUuid } from '../bff/domain/ids.js';
+import { billingPage } from './billing.js';
+import { h, lang, type PageContext } from './dom.js';
+import { pricingPage } from './pricing.js';
+import { projectKeysPage } from './project-keys.js';
 
 /**
  * The demo MSP portal. Everything here is what an MSP writes in its own portal: a session
@@ -67,22 +71,8 @@ const main = byId('content');
 const personaSelect = byId<HTMLSelectElement>('persona');
 const themeSelect = byId<HTMLSelectElement>('theme');
 
-function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Partial<HTMLElementTagNameMap[K]> & { class?: string } = {},
-  ...children: (Node | string | null | undefined | false)[]
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  const { class: className, ...rest } = props;
-  Object.assign(node, rest);
-  if (className) node.className = className;
-  for (const child of children) if (child !== null && child !== undefined && child !== false) node.append(child);
-  return node;
-}
-
 const humanize = (value: string) => value.replace(/_/g, ' ');
 const sentenceCase = (value: string) => value.charAt(0).toUpperCase() + value.slice(1);
-const lang = () => document.documentElement.lang || undefined;
 
 // --- The portal's own server: who is signed in decides which session it mints. ---------------
 
@@ -123,14 +113,19 @@ class Sessions {
     return (valid ? this.current! : await this.fetchSession()).token;
   }
 
-  /** GET a BFF resource with the session; once more with a new session after a 401. */
-  async get(path: string): Promise<Response> {
-    let res = await fetch(path, { headers: { authorization: `Bearer ${await this.token()}` } });
+  /** A BFF request with the session; once more with a new session after a 401. */
+  readonly request = async (path: string, init: RequestInit = {}): Promise<Response> => {
+    const send = async () => fetch(path, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${await this.token()}` } });
+    let res = await send();
     if (res.status === 401) {
       this.current = undefined;
-      res = await fetch(path, { headers: { authorization: `Bearer ${await this.token()}` } });
+      res = await send();
     }
     return res;
+  };
+
+  get(path: string): Promise<Response> {
+    return this.request(path);
   }
 }
 
@@ -247,14 +242,74 @@ async function signIn(persona: Persona) {
 
 
 const placeholders: Record<string, [string, string]> = {
-  reports: ['Reports', 'Branded executive reports for each customer will appear here.'],
   scans: ['Scans', 'Scan schedules across your customers will appear here.'],
-  settings: ['Settings', 'Team, branding and billing settings of your portal will appear here.'],
 };
 
-function showView(name: 'customers' | 'accept-invite' | 'outbox' | 'placeholder') {
+/** A page under Reports or Settings: the portal's own code over the BFF, in demo/<page>.ts. */
+interface SubPage {
+  id: string;
+  label: string;
+  render: (ctx: PageContext, rest: string[]) => Promise<HTMLElement>;
+}
+
+const sections: Record<string, { title: string; lede: string; pages: SubPage[] }> = {
+  reports: {
+    title: 'Reports',
+    lede: 'What you bill your customers, period by period. Branded executive reports for each customer will follow.',
+    pages: [{ id: 'billing', label: 'Billing', render: (ctx, [period]) => billingPage(ctx, period, (label) => (location.hash = `#/reports/billing/${label}`)) }],
+  },
+  settings: {
+    title: 'Settings',
+    lede: 'Your prices and prepaid project keys. Team and branding settings will follow.',
+    pages: [
+      { id: 'pricing', label: 'Pricing', render: (ctx) => pricingPage(ctx) },
+      { id: 'project-keys', label: 'Project keys', render: (ctx) => projectKeysPage(ctx) },
+    ],
+  },
+};
+
+function showView(name: 'customers' | 'accept-invite' | 'outbox' | 'placeholder' | 'section') {
   for (const view of Array.from(document.querySelectorAll<HTMLElement>('section.view'))) view.hidden = view.dataset.view !== name;
   main.dataset.page = name;
+}
+
+/** Counts page loads, so an answer that arrives after the user moved on is dropped. */
+let pageLoads = 0;
+
+async function showSection(name: string, sub: string | undefined, rest: string[]) {
+  const section = sections[name]!;
+  const page = section.pages.find((p) => p.id === sub) ?? section.pages[0]!;
+  if (sub !== page.id) history.replaceState(null, '', `#/${name}/${page.id}`);
+  byId('section-title').textContent = section.title;
+  byId('section-lede').textContent = section.lede;
+  byId('subnav').setAttribute('aria-label', section.title);
+  byId('subnav').replaceChildren(
+    ...section.pages.map((p) => {
+      const link = h('a', { href: `#/${name}/${p.id}`, textContent: p.label });
+      if (p === page) link.setAttribute('aria-current', 'page');
+      return link;
+    }),
+  );
+  document.title = `${page.label} — ${byId('brand').textContent}`;
+  showView('section');
+  main.dataset.state = 'loading';
+  const load = ++pageLoads;
+  const signedIn = sessions!;
+  const ctx: PageContext = { api: signedIn.request, permissions: me!.permissions, current: () => load === pageLoads && signedIn === sessions };
+  const body = byId('section-body');
+  body.setAttribute('aria-busy', 'true');
+  try {
+    const view = await page.render(ctx, rest);
+    if (!ctx.current()) return;
+    body.replaceChildren(view);
+    main.dataset.state = 'ready';
+  } catch (error) {
+    if (!ctx.current()) return;
+    body.replaceChildren(h('p', { class: 'panel error', textContent: (error as Error).message }));
+    main.dataset.state = 'error';
+  } finally {
+    if (ctx.current()) body.removeAttribute('aria-busy');
+  }
 }
 
 function markNav(section: string) {
@@ -275,6 +330,8 @@ async function route() {
   } else if (section === 'outbox') {
     showView('outbox');
     await showOutbox(parts[1]);
+  } else if (section in sections) {
+    await showSection(section, parts[1], parts.slice(2));
   } else if (section in placeholders) {
     const [title, text] = placeholders[section]!;
     byId('placeholder-title').textContent = title;

@@ -254,6 +254,30 @@ export const priceTables = pgTable(
 );
 
 /**
+ * Every saved version of a seller's price tables, append-only (migrations/0013_price_history_rls.sql
+ * refuses updates, and deletes by the request role): version `n` holds from `valid_from` until the
+ * next version's, so a past billing period is priced with the tables of its time. `price_tables`
+ * is a copy of the latest version, kept in the same transaction.
+ */
+export const priceTableVersions = pgTable(
+  'price_table_versions',
+  {
+    tenantId: tenantId().notNull(),
+    version: integer('version').notNull(),
+    kind: priceTableKind('kind').notNull(),
+    currency: text('currency').notNull(),
+    articleName: text('article_name').notNull(),
+    articleNumber: text('article_number').notNull(),
+    tiers: jsonb('tiers').notNull(),
+    prepaidDiscountBps: integer('prepaid_discount_bps').notNull().default(0),
+    /** From when the version prices; never before the previous version's. */
+    validFrom: ts('valid_from').notNull(),
+    createdBy: uuid('created_by'),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.version, t.kind] })],
+);
+
+/**
  * A prepaid project key an MSP redeemed: IPs for a runtime at a purchase price, and the selling
  * price the MSP asks (null until set), optionally for one customer. `tenant_id` is the MSP org.
  */

@@ -130,6 +130,7 @@ const T = {
   notifications: { columns: ['tenant_id', 'id', 'kind', 'dedupe_key', 'title', 'data', 'created_at'], types: ['uuid', 'uuid', 'text', 'text', 'text', 'jsonb', 'timestamptz'] },
   idempotency_keys: { columns: ['tenant_id', 'user_id', 'key', 'method', 'path', 'request_hash', 'status', 'response', 'created_at'], types: ['uuid', 'uuid', 'text', 'text', 'text', 'text', 'int2', 'jsonb', 'timestamptz'] },
   price_tables: { columns: ['tenant_id', 'kind', 'currency', 'article_name', 'article_number', 'tiers', 'prepaid_discount_bps'], types: ['uuid', 'price_table_kind', 'text', 'text', 'text', 'jsonb', 'int'] },
+  price_table_versions: { columns: ['tenant_id', 'version', 'kind', 'currency', 'article_name', 'article_number', 'tiers', 'prepaid_discount_bps', 'valid_from', 'created_by'], types: ['uuid', 'int', 'price_table_kind', 'text', 'text', 'text', 'jsonb', 'int', 'timestamptz', 'uuid'] },
   subscription_events: { columns: ['tenant_id', 'subscription_id', 'kind', 'at', 'ips_internal', 'ips_external', 'effective_at', 'ref'], types: ['uuid', 'uuid', 'subscription_event_kind', 'timestamptz', 'int', 'int', 'timestamptz', 'text'] },
   project_keys: { columns: ['tenant_id', 'id', 'code', 'ip_count', 'runtime_months', 'currency', 'purchase_price_minor', 'selling_price_minor', 'customer_id', 'redeemed_at', 'redeemed_by'], types: ['uuid', 'uuid', 'text', 'int', 'int', 'text', 'int8', 'int8', 'uuid', 'timestamptz', 'uuid'] },
 } as const;
@@ -213,7 +214,7 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
     orgs: [], customer_profiles: [], users: [], role_assignments: [], account_manager_assignments: [],
     subscriptions: [], assets: [], scans: [], findings: [], posture_snapshots: [], themes: [], audit_log: [],
     user_preferences: [], invites: [], email_messages: [], notifications: [], idempotency_keys: [],
-    price_tables: [], subscription_events: [], project_keys: [],
+    price_tables: [], price_table_versions: [], subscription_events: [], project_keys: [],
   };
   const created = iso(new Date(today.getTime() - 400 * DAY));
 
@@ -446,7 +447,7 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
   seedPricing(rows, subscriptionsOf, { A: mspA, B: mspB, partner }, { A: staffA[seeded.staff.admin]!, B: staffB[seeded.staff.admin]! }, r, today);
 
   // Parents before children (the closure trigger needs the parent's rows).
-  const order: Table[] = ['orgs', 'users', 'role_assignments', 'customer_profiles', 'account_manager_assignments', 'subscriptions', 'assets', 'scans', 'findings', 'posture_snapshots', 'themes', 'audit_log', 'user_preferences', 'invites', 'email_messages', 'notifications', 'idempotency_keys', 'price_tables', 'subscription_events', 'project_keys'];
+  const order: Table[] = ['orgs', 'users', 'role_assignments', 'customer_profiles', 'account_manager_assignments', 'subscriptions', 'assets', 'scans', 'findings', 'posture_snapshots', 'themes', 'audit_log', 'user_preferences', 'invites', 'email_messages', 'notifications', 'idempotency_keys', 'price_tables', 'price_table_versions', 'subscription_events', 'project_keys'];
   await db.transaction(async (tx) => {
     for (const table of order) {
       const started = Date.now();
@@ -469,7 +470,7 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
 }
 
 /**
- * The money side of the seed: each seller's price list, a history of events per subscription
+ * The money side of the seed: each seller's price list (its first version), a history of events per subscription
  * that ends in its current row (started at its start date; some grew since; one decrease waits
  * for the end of its booking month; cancellations on their date), the monthly price and cost
  * of every purchased subscription from its seller's tables (trials are free), and a few
@@ -485,9 +486,15 @@ function seedPricing(
 ): void {
   const partnership: Record<keyof typeof priceLists, Partnership> = { A: 'mssp', B: 'reseller', partner: 'reseller' };
   const timeZone: Record<keyof typeof priceLists, string> = { A: 'Europe/Berlin', B: 'Europe/London', partner: 'Europe/Berlin' };
+  // Each list is its seller's first (and current) version, valid from before the oldest
+  // subscription started, so every seeded period has a price.
+  const oldest = subs.reduce((min, s) => Math.min(min, s.since.getTime()), today.getTime());
+  const validFrom = iso(new Date(oldest - DAY));
   for (const [key, list] of Object.entries(priceLists) as [keyof typeof priceLists, (typeof priceLists)['A']][]) {
     for (const kind of ['sell', 'cost'] as const) {
-      rows.price_tables.push([sellers[key], kind, list.currency, list.article[0], list.article[1], JSON.stringify(list[kind]), kind === 'cost' ? list.prepaidDiscountBps : 0]);
+      const prepaid = kind === 'cost' ? list.prepaidDiscountBps : 0;
+      rows.price_tables.push([sellers[key], kind, list.currency, list.article[0], list.article[1], JSON.stringify(list[kind]), prepaid]);
+      rows.price_table_versions.push([sellers[key], 1, kind, list.currency, list.article[0], list.article[1], JSON.stringify(list[kind]), prepaid, validFrom, key === 'partner' ? null : admins[key]]);
     }
   }
   const portfolio: Record<keyof typeof priceLists, number> = { A: 0, B: 0, partner: 0 };

@@ -111,6 +111,24 @@ for (const backend of backends) {
       );
     });
 
+    test('price table versions are append-only too: the request role only adds, the owner only purges', async () => {
+      const [admin] = await queryRows<{ id: string }>(world.database.db, sql`select id from users where tenant_id = ${world.orgs.mspA}::uuid and external_id = 'admin'`);
+      const principal = { kind: 'user' as const, userId: admin!.id, role: 'msp_admin', orgId: world.orgs.mspA };
+      const seen = await withScope(world.database.db, principal, (tx) => queryRows<{ n: number }>(tx, sql`select count(*)::int as n from price_table_versions`));
+      assert.ok((seen[0]?.n ?? 0) > 0, 'an MSP reads its own price history');
+      await assert.rejects(withScope(world.database.db, principal, (tx) => tx.execute(sql`update price_table_versions set article_name = 'x'`)), dbError(/permission denied/));
+      await assert.rejects(withScope(world.database.db, principal, (tx) => tx.execute(sql`delete from price_table_versions`)), dbError(/permission denied/));
+      await assert.rejects(world.database.db.execute(sql`update price_table_versions set article_name = 'x'`), dbError(/append-only/));
+      await assert.rejects(
+        world.database.db.transaction(async (tx) => {
+          const gone = await queryRows<{ n: number }>(tx, sql`with d as (delete from price_table_versions where tenant_id = ${world.orgs.mspA}::uuid returning 1) select count(*)::int as n from d`);
+          assert.ok((gone[0]?.n ?? 0) > 0);
+          throw new Error('roll back');
+        }),
+        /roll back/,
+      );
+    });
+
     test('the visible-tenant set is an InitPlan and the tenant index is used', async () => {
       const userRows = await queryRows<{ id: string }>(
         world.database.db,

@@ -1,7 +1,7 @@
 /**
  * Billing: periods, proration and invoice lines. Pure functions — the clock and the database are
  * the caller's — so any past period can be recomputed exactly from the subscription's
- * append-only events.
+ * append-only events and the seller's append-only price versions.
  *
  * Periods are computed in the MSP's IANA time zone and begin at local midnight:
  * - MSSP partnerships: the 26th of the previous month through the 25th (end = the 26th, 00:00);
@@ -176,16 +176,25 @@ export function subscriptionStateAt(events: SubscriptionEvent[], at: Date): Subs
 /** One line of an invoice: a customer's IPs over a stretch of a period, with price and cost. */
 export interface InvoiceLine { customerId: string; description: string; from: string; to: string; ips: number; amountMinor: number; costMinor: number }
 
+/**
+ * One saved version of a seller's price tables: it prices from `validFrom` until the next
+ * version's `validFrom`. Saving new tables appends a version; none is ever edited, so a past
+ * period keeps the prices of its time.
+ */
+export interface PriceVersion { validFrom: string; sell: Tier[]; cost: Tier[]; prepaidDiscountBps?: number }
+
 export interface InvoiceInput {
   customerId: string;
   customerName: string;
   events: SubscriptionEvent[];
   period: Period;
-  sell: Tier[];
-  cost: Tier[];
-  /** Units across the MSP's whole portfolio: they pick the volume band of the cost. */
+  /**
+   * The seller's price versions (any order; of two with one `validFrom`, the later in the array
+   * wins). Time before the first version is not billed: nothing had a price then.
+   */
+  prices: PriceVersion[];
+  /** Units across the MSP's whole portfolio for this period: they pick the volume band of the cost. */
   portfolioUnits: number;
-  prepaidDiscountBps?: number;
 }
 
 /** A stretch of the period with constant IPs while the subscription is active. */
@@ -216,16 +225,54 @@ function stretches(events: SubscriptionEvent[], period: Period): Stretch[] {
   return result;
 }
 
+/** A stretch priced by one version: the monthly price and cost of its IPs. */
+interface Piece extends Stretch { priceMinor: number; costMinor: number }
+
 /**
- * The invoice lines of one customer for one period: one per stretch of constant IPs, each
- * priced at the monthly graduated price (and cost) of its IPs, prorated to the stretch. A
- * customer added, changed or cancelled mid-period is thereby billed for exactly its time, and a
- * full period of constant IPs bills exactly the monthly price.
+ * Splits each stretch where another price version takes over and prices every part with the
+ * version in force at its start. Adjacent parts that come out at the same IPs, price and cost
+ * (a save that changed nothing these IPs pay) stay one.
+ */
+function priced(list: Stretch[], prices: PriceVersion[], portfolioUnits: number): Piece[] {
+  const versions = prices
+    .map((v, i) => ({ v, i, at: Date.parse(v.validFrom) }))
+    .sort((a, b) => a.at - b.at || a.i - b.i)
+    .map(({ v, at }) => ({
+      at,
+      sell: v.sell,
+      cost: unitCostTiers(v.cost, { portfolioUnits, ...(v.prepaidDiscountBps === undefined ? {} : { prepaidDiscountBps: v.prepaidDiscountBps }) }),
+    }));
+  const pieces: Piece[] = [];
+  for (const s of list) {
+    const cuts = [s.from, ...versions.map((v) => v.at).filter((at) => at > s.from && at < s.to), s.to];
+    for (let k = 1; k < cuts.length; k++) {
+      const from = cuts[k - 1]!;
+      const to = cuts[k]!;
+      const version = versions.findLast((v) => v.at <= from);
+      if (!version || to <= from) continue;
+      const ips = s.internal + s.external;
+      const piece = { ...s, from, to, priceMinor: graduatedPrice(version.sell, ips).totalMinor, costMinor: graduatedPrice(version.cost, ips).totalMinor };
+      const previous = pieces[pieces.length - 1];
+      const same = previous && previous.to === from && previous.internal === piece.internal && previous.external === piece.external &&
+        previous.priceMinor === piece.priceMinor && previous.costMinor === piece.costMinor;
+      if (same) previous.to = to;
+      else pieces.push(piece);
+    }
+  }
+  return pieces;
+}
+
+/**
+ * The invoice lines of one customer for one period: one per stretch of constant IPs and prices,
+ * each priced at the monthly graduated price (and cost) of its IPs under the price version in
+ * force then, prorated to the stretch. A customer added, changed or cancelled mid-period is
+ * thereby billed for exactly its time; a price change mid-period splits the line at the change,
+ * and a full period of constant IPs and prices bills exactly the monthly price. Prices saved
+ * after a period never change its lines.
  */
 export function invoiceLines(input: InvoiceInput): InvoiceLine[] {
-  const costTiers = unitCostTiers(input.cost, input);
   const full = Date.parse(input.period.end) - Date.parse(input.period.start);
-  return stretches(input.events, input.period).map((s) => {
+  return priced(stretches(input.events, input.period), input.prices, input.portfolioUnits).map((s) => {
     const ips = s.internal + s.external;
     const from = new Date(s.from);
     const to = new Date(s.to);
@@ -236,8 +283,8 @@ export function invoiceLines(input: InvoiceInput): InvoiceLine[] {
       from: from.toISOString(),
       to: to.toISOString(),
       ips,
-      amountMinor: prorate(graduatedPrice(input.sell, ips).totalMinor, from, to, input.period),
-      costMinor: prorate(graduatedPrice(costTiers, ips).totalMinor, from, to, input.period),
+      amountMinor: prorate(s.priceMinor, from, to, input.period),
+      costMinor: prorate(s.costMinor, from, to, input.period),
     };
   });
 }

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { sessionRoute } from '../auth/middleware.js';
-import { eventsOf, portfolioCustomers, pricingContext } from '../db/queries/pricing.js';
+import { eventsOf, portfolioCustomers, portfolioUnitsAt, priceVersions, pricingContext } from '../db/queries/pricing.js';
 import { withScope } from '../db/scope.js';
 import { invoiceLines, periodContaining, periodForLabel } from '../domain/billing.js';
 import { volumeBand } from '../domain/pricing.js';
@@ -12,8 +12,9 @@ import { commonErrors, json, Timestamp, Uuid } from './schemas.js';
 /**
  * The invoice preview of one billing period: every customer the caller's org sells to, one line
  * per stretch of constant IPs, computed by the billing engine from the subscriptions' append-only
- * events — so a past period comes out the same every time it is asked for (at today's prices:
- * price tables keep no history). Trials are not billed.
+ * events, priced with the price versions in force during the period and the volume band of the
+ * portfolio at its start — so a past period comes out the same every time it is asked for, whatever
+ * was saved since. Trials are not billed.
  */
 
 const InvoiceLineJson = z.object({
@@ -34,7 +35,7 @@ const InvoicePreview = z
     currency: z.string(),
     lines: z.array(InvoiceLineJson),
     totals: z.object({ amountMinor: z.number().int(), costMinor: z.number().int(), marginMinor: z.number().int() }),
-    portfolioUnits: z.number().int().describe('IPs of the running, purchased subscriptions: they pick the volume band'),
+    portfolioUnits: z.number().int().describe("IPs of the seller's purchased subscriptions active at the period's start: they pick the volume band"),
     band: z.number().int(),
   })
   .openapi('InvoicePreview');
@@ -69,19 +70,11 @@ export function billingRoutes() {
       const period = label ? periodForLabel(label, ctx.partnership, ctx.timeZone) : periodContaining(now, ctx.partnership, ctx.timeZone);
       const customers = (await portfolioCustomers(tx, ctx.sellerId)).filter((cu) => cu.plan === 'purchased');
       const events = await eventsOf(tx, customers.map((cu) => cu.id));
+      const prices = await priceVersions(tx, ctx.sellerId);
+      // One band for the whole period: the one the portfolio had when it began.
+      const portfolioUnits = await portfolioUnitsAt(tx, ctx.sellerId, new Date(period.start));
       const lines = customers.flatMap((cu) =>
-        ctx.sell.length === 0 || ctx.cost.length === 0
-          ? []
-          : invoiceLines({
-              customerId: cu.id,
-              customerName: cu.name,
-              events: events.get(cu.id) ?? [],
-              period,
-              sell: ctx.sell,
-              cost: ctx.cost,
-              portfolioUnits: ctx.portfolioUnits,
-              prepaidDiscountBps: ctx.prepaidDiscountBps,
-            }).map((line) => ({ ...line, customerName: cu.name })),
+        invoiceLines({ customerId: cu.id, customerName: cu.name, events: events.get(cu.id) ?? [], period, prices, portfolioUnits }).map((line) => ({ ...line, customerName: cu.name })),
       );
       const amountMinor = lines.reduce((a, l) => a + l.amountMinor, 0);
       const costMinor = lines.reduce((a, l) => a + l.costMinor, 0);
@@ -91,8 +84,8 @@ export function billingRoutes() {
         currency: ctx.currency,
         lines,
         totals: { amountMinor, costMinor, marginMinor: amountMinor - costMinor },
-        portfolioUnits: ctx.portfolioUnits,
-        band: volumeBand(ctx.portfolioUnits),
+        portfolioUnits,
+        band: volumeBand(portfolioUnits),
       };
     });
     c.header('cache-control', 'no-store');

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { sessionRoute } from '../auth/middleware.js';
 import { can } from '../auth/roles.js';
 import { queryRows, type Tx } from '../db/client.js';
-import { lockSeller, pricingContext, repricePortfolio } from '../db/queries/pricing.js';
+import { appendPriceVersion, lockSeller, pricingContext, repricePortfolio } from '../db/queries/pricing.js';
 import { auditLog, priceTables, projectKeys } from '../db/schema.js';
 import { withScope } from '../db/scope.js';
 import { projectKeySummary, quote, validateTiers, type Tier } from '../domain/pricing.js';
@@ -16,7 +16,8 @@ import { commonErrors, IdParam, json, notFoundError, Problem, problem, Timestamp
 
 /**
  * The money an MSP (or sub-partner) configures: its graduated price tables (what customers pay
- * and what it pays), quotes for an IP count, and prepaid project keys it redeemed and resells.
+ * and what it pays; every save is a new version valid from then on, kept for billing past
+ * periods), quotes for an IP count, and prepaid project keys it redeemed and resells.
  * Price tables and project keys belong to the caller's own org; quotes may name a customer the
  * caller can see. Amounts are integer minor units per month (bff/domain/pricing.ts).
  */
@@ -160,7 +161,7 @@ const putTables = createRoute({
   method: 'put',
   path: '/v1/price-tables',
   tags: ['pricing'],
-  summary: 'Replace the price tables; every subscription the org sells is repriced',
+  summary: 'Save new price tables, valid from now (past periods keep the prices of their time); every subscription the org sells is repriced',
   security,
   middleware: sessionRoute('pricing:manage'),
   request: { headers: IfMatchHeader, body: { required: true, content: { 'application/json': { schema: PriceTablesUpdate } } } },
@@ -369,6 +370,8 @@ export function pricingRoutes() {
             throw new HttpProblem(412, 'precondition_failed', `The price tables are at version ${current.version}, not ${expected}.`, undefined, { etag: `"${current.version}"` }, { current });
           }
         }
+        // The history bills past periods; the rows above are the current version's copy.
+        await appendPriceVersion(tx, s.orgId, version, body, body.prepaidDiscountBps, c.var.deps.now?.() ?? new Date(), s.userId);
         const after = await readTables(tx, s.orgId);
         const ctx = await pricingContext(tx, s.orgId);
         const repriced = ctx ? await repricePortfolio(tx, ctx) : 0;

@@ -1,8 +1,8 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { Partnership, SubscriptionEvent } from '../../domain/billing.js';
+import { subscriptionStateAt, type Partnership, type PriceVersion, type SubscriptionEvent } from '../../domain/billing.js';
 import { quote, type Tier } from '../../domain/pricing.js';
 import { queryRows, type Tx } from '../client.js';
-import { auditLog, subscriptionEvents, subscriptions } from '../schema.js';
+import { auditLog, priceTableVersions, subscriptionEvents, subscriptions } from '../schema.js';
 
 /**
  * What the pricing, IP-distribution and billing routes read and write. Run inside `withScope`:
@@ -144,6 +144,20 @@ export async function appendEvent(tx: Tx, tenantId: string, subscriptionId: stri
   });
 }
 
+type EventRow = { at: Date; kind: SubscriptionEvent['kind']; ipsInternal: number | null; ipsExternal: number | null; effectiveAt: Date | null; ref: string | null };
+
+/** A stored event as the billing engine takes it. */
+function engineEvent(r: EventRow): SubscriptionEvent {
+  return {
+    at: r.at.toISOString(),
+    kind: r.kind,
+    ...(r.ipsInternal !== null ? { ipsInternal: r.ipsInternal } : {}),
+    ...(r.ipsExternal !== null ? { ipsExternal: r.ipsExternal } : {}),
+    ...(r.effectiveAt !== null ? { effectiveAt: r.effectiveAt.toISOString() } : {}),
+    ...(r.ref !== null ? { ref: r.ref } : {}),
+  };
+}
+
 /** The events of the given customers' subscriptions, oldest first, as the billing engine takes them. */
 export async function eventsOf(tx: Tx, customerIds: string[]): Promise<Map<string, SubscriptionEvent[]>> {
   const out = new Map<string, SubscriptionEvent[]>();
@@ -155,17 +169,79 @@ export async function eventsOf(tx: Tx, customerIds: string[]): Promise<Map<strin
     .orderBy(asc(subscriptionEvents.at), asc(subscriptionEvents.id));
   for (const r of rows) {
     const list = out.get(r.tenantId) ?? [];
-    list.push({
-      at: r.at.toISOString(),
-      kind: r.kind,
-      ...(r.ipsInternal !== null ? { ipsInternal: r.ipsInternal } : {}),
-      ...(r.ipsExternal !== null ? { ipsExternal: r.ipsExternal } : {}),
-      ...(r.effectiveAt !== null ? { effectiveAt: r.effectiveAt.toISOString() } : {}),
-      ...(r.ref !== null ? { ref: r.ref } : {}),
-    });
+    list.push(engineEvent(r));
     out.set(r.tenantId, list);
   }
   return out;
+}
+
+/**
+ * The units of a seller's portfolio at instant `at`, replayed from the events (the same replay
+ * as `subscriptionStateAt`): the IPs of its purchased subscriptions active then. Counts the
+ * customers the caller cannot see too, as `portfolio_units` does today.
+ */
+export async function portfolioUnitsAt(tx: Tx, sellerId: string, at: Date): Promise<number> {
+  const rows = await queryRows<{ tenant_id: string; at: Date | string; kind: SubscriptionEvent['kind']; ips_internal: number | null; ips_external: number | null; effective_at: Date | string | null; ref: string | null }>(
+    tx,
+    sql`select * from portico.portfolio_events(${sellerId}::uuid, ${at.toISOString()}::timestamptz)`,
+  );
+  const byCustomer = new Map<string, SubscriptionEvent[]>();
+  for (const r of rows) {
+    const list = byCustomer.get(r.tenant_id) ?? [];
+    list.push(engineEvent({ at: new Date(r.at), kind: r.kind, ipsInternal: r.ips_internal, ipsExternal: r.ips_external, effectiveAt: r.effective_at === null ? null : new Date(r.effective_at), ref: r.ref }));
+    byCustomer.set(r.tenant_id, list);
+  }
+  let units = 0;
+  for (const events of byCustomer.values()) {
+    const state = subscriptionStateAt(events, at);
+    if (state.active) units += state.internal + state.external;
+  }
+  return units;
+}
+
+/** Every saved version of a seller's price tables (the caller's own org), oldest first, as the billing engine takes them. */
+export async function priceVersions(tx: Tx, sellerId: string): Promise<PriceVersion[]> {
+  const rows = await tx
+    .select()
+    .from(priceTableVersions)
+    .where(eq(priceTableVersions.tenantId, sellerId))
+    .orderBy(asc(priceTableVersions.version));
+  const out: PriceVersion[] = [];
+  for (const sellRow of rows.filter((r) => r.kind === 'sell')) {
+    const costRow = rows.find((r) => r.kind === 'cost' && r.version === sellRow.version);
+    if (!costRow) continue;
+    out.push({ validFrom: sellRow.validFrom.toISOString(), sell: sellRow.tiers as Tier[], cost: costRow.tiers as Tier[], prepaidDiscountBps: costRow.prepaidDiscountBps });
+  }
+  return out;
+}
+
+/**
+ * Appends the tables just saved as version `version`, valid from `now` — or from the previous
+ * version's start, if the clock reads earlier, so versions never go back in time.
+ */
+export async function appendPriceVersion(
+  tx: Tx,
+  sellerId: string,
+  version: number,
+  tables: Record<'sell' | 'cost', { currency: string; articleName: string; articleNumber: string; tiers: Tier[] }>,
+  prepaidDiscountBps: number,
+  now: Date,
+  createdBy: string | null,
+): Promise<void> {
+  const validFrom = sql`greatest(${now.toISOString()}::timestamptz,
+    (select max(v.valid_from) from price_table_versions v where v.tenant_id = ${sellerId}::uuid))`;
+  await tx.insert(priceTableVersions).values((['sell', 'cost'] as const).map((kind) => ({
+    tenantId: sellerId,
+    version,
+    kind,
+    currency: tables[kind].currency,
+    articleName: tables[kind].articleName,
+    articleNumber: tables[kind].articleNumber,
+    tiers: tables[kind].tiers,
+    prepaidDiscountBps: kind === 'cost' ? prepaidDiscountBps : 0,
+    validFrom,
+    createdBy,
+  })));
 }
 
 /** Writes a subscription's IPs, pending decrease and the monthly figures they cost, and bumps its version. */

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
   bookingMonthEnd, invoiceLines, nextPeriod, periodContaining, periodForLabel, prorate, subscriptionStateAt,
-  type InvoiceInput, type Partnership, type Period, type SubscriptionEvent,
+  type InvoiceInput, type Partnership, type Period, type PriceVersion, type SubscriptionEvent,
 } from '../../../bff/domain/billing.js';
 import { graduatedPrice, unitCostTiers, type Tier } from '../../../bff/domain/pricing.js';
 import { localDate, startOfLocalDay } from '../../../bff/domain/zoned-date.js';
@@ -149,8 +149,11 @@ const april = nextPeriod(march, 'mssp', zone);
 const may = nextPeriod(april, 'mssp', zone);
 const monthly = (ips: number) => graduatedPrice(sell, ips).totalMinor;
 
+/** The price version in force since long before any period of these tests. */
+const always: PriceVersion = { validFrom: '1990-01-01T00:00:00.000Z', sell, cost };
+
 function lines(events: SubscriptionEvent[], period: Period, extra: Partial<InvoiceInput> = {}) {
-  return invoiceLines({ customerId: 'c1', customerName: 'Acme', events, period, sell, cost, portfolioUnits: 0, ...extra });
+  return invoiceLines({ customerId: 'c1', customerName: 'Acme', events, period, prices: [always], portfolioUnits: 0, ...extra });
 }
 
 /** An instant `days` days into `period`. */
@@ -166,7 +169,7 @@ function decrease(at: string, internal: number, external: number, ref?: string):
 
 describe('invoiceLines', () => {
   test('a constant subscription bills one line of exactly the monthly price and cost', () => {
-    const [line, ...rest] = lines([started], march, { portfolioUnits: 6000, prepaidDiscountBps: 500 });
+    const [line, ...rest] = lines([started], march, { portfolioUnits: 6000, prices: [{ ...always, prepaidDiscountBps: 500 }] });
     assert.deepEqual(rest, []);
     assert.deepEqual(line, {
       customerId: 'c1', description: 'Acme: 300 IPs (200 internal, 100 external)', from: march.start, to: march.end, ips: 300,
@@ -319,6 +322,77 @@ describe('invoiceLines', () => {
       const expected = pending ?? current;
       assert.deepEqual(lines(events, april).map((l) => l.ips), expected === 0 ? [] : [expected]);
     }));
+  });
+});
+
+describe('invoiceLines over price versions', () => {
+  const tiersArb = fc
+    .tuple(fc.integer({ min: 1, max: 400 }), fc.array(fc.integer({ min: 0, max: 2000 }), { minLength: 1, maxLength: 4 }))
+    .map(([step, units]): Tier[] => units.map((unitMinor, i) => ({ upTo: i === units.length - 1 ? null : step * (i + 1), unitMinor })));
+  const versionArb = (min: number, max: number) =>
+    fc.record({ at: fc.integer({ min, max }), sell: tiersArb, cost: tiersArb, prepaidDiscountBps: fc.integer({ min: 0, max: 10_000 }) })
+      .map(({ at, ...v }): PriceVersion => ({ validFrom: new Date(at).toISOString(), ...v }));
+  const marchStart = Date.parse(march.start);
+  const marchEnd = Date.parse(march.end);
+  const eventsArb = fc.uniqueArray(fc.tuple(fc.integer({ min: marchStart - 40 * 86_400_000, max: marchEnd - 1 }), fc.integer({ min: 0, max: 3000 })), { selector: ([t]) => t, maxLength: 6 })
+    .map((changes) => [...changes].sort((a, b) => a[0] - b[0]).map(([t, ips], i): SubscriptionEvent => ({ at: new Date(t).toISOString(), kind: i === 0 ? 'started' : 'ips_changed', ipsInternal: ips, ipsExternal: 1 })));
+
+  test('prices saved after a period never change its lines', () => {
+    fc.assert(fc.property(
+      eventsArb,
+      fc.array(versionArb(marchStart - 90 * 86_400_000, marchEnd - 1), { minLength: 1, maxLength: 4 }),
+      fc.array(versionArb(marchEnd, marchEnd + 400 * 86_400_000), { minLength: 1, maxLength: 4 }),
+      fc.nat(30_000),
+      (events, before, after, units) => {
+        const then = lines(events, march, { prices: before, portfolioUnits: units });
+        assert.deepEqual(lines(events, march, { prices: [...before, ...after], portfolioUnits: units }), then);
+        assert.deepEqual(lines(events, march, { prices: [...after, ...before], portfolioUnits: units }), then, 'the order of the list does not matter');
+      },
+    ));
+  });
+
+  test('a price change inside a stretch splits its line at the change; the parts are the prorated prices of their versions', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: marchEnd - marchStart - 1 }), tiersArb, tiersArb, fc.integer({ min: 1, max: 3000 }), (offset, newSell, newCost, ips) => {
+      const at = new Date(marchStart + offset);
+      const change: PriceVersion = { validFrom: at.toISOString(), sell: newSell, cost: newCost, prepaidDiscountBps: 250 };
+      const events: SubscriptionEvent[] = [{ ...started, ipsInternal: ips, ipsExternal: 0 }];
+      const result = lines(events, march, { prices: [always, change] });
+      const oldPrice = graduatedPrice(sell, ips).totalMinor;
+      const newPrice = graduatedPrice(newSell, ips).totalMinor;
+      const newCostMinor = graduatedPrice(unitCostTiers(newCost, { portfolioUnits: 0, prepaidDiscountBps: 250 }), ips).totalMinor;
+      const first = { amountMinor: prorate(oldPrice, new Date(march.start), at, march), costMinor: prorate(graduatedPrice(cost, ips).totalMinor, new Date(march.start), at, march) };
+      const second = { amountMinor: prorate(newPrice, at, new Date(march.end), march), costMinor: prorate(newCostMinor, at, new Date(march.end), march) };
+      if (oldPrice === newPrice && graduatedPrice(cost, ips).totalMinor === newCostMinor) {
+        // Nothing these IPs pay changed: one line, exactly the monthly price, as the parts would sum to.
+        assert.deepEqual(result.map((l) => [l.from, l.to, l.amountMinor]), [[march.start, march.end, oldPrice]]);
+        assert.equal(first.amountMinor + second.amountMinor, oldPrice);
+        return;
+      }
+      assert.deepEqual(result.map((l) => [l.ips, l.from, l.to]), [[ips, march.start, at.toISOString()], [ips, at.toISOString(), march.end]]);
+      assert.deepEqual(result.map((l) => ({ amountMinor: l.amountMinor, costMinor: l.costMinor })), [first, second]);
+      assert.ok(result.every((l) => l.description.endsWith(', prorated')));
+    }));
+  });
+
+  test('a save that keeps the prices splits nothing, and a stretch split by a change still tiles the period', () => {
+    const at = into(march, 9);
+    const same: PriceVersion = { ...always, validFrom: at };
+    assert.deepEqual(lines([started], march, { prices: [always, same] }), lines([started], march));
+    const dearer: PriceVersion = { validFrom: at, sell: sell.map((t) => ({ ...t, unitMinor: t.unitMinor + 100 })), cost };
+    const split = lines([started, { at: into(march, 4), kind: 'ips_changed', ipsInternal: 300, ipsExternal: 100 }], march, { prices: [always, dearer] });
+    assert.deepEqual(split.map((l) => [l.ips, l.from, l.to]), [[300, march.start, into(march, 4)], [400, into(march, 4), at], [400, at, march.end]]);
+    // The same IPs at the old price all period would have cost exactly the monthly price: the cost side did not change.
+    assert.equal(split.reduce((a, l) => a + l.costMinor, 0), prorate(graduatedPrice(cost, 300).totalMinor, new Date(march.start), new Date(into(march, 4)), march) + prorate(graduatedPrice(cost, 400).totalMinor, new Date(into(march, 4)), new Date(march.end), march));
+  });
+
+  test('time before the first price version is not billed; the version in force at an instant is the latest valid from it', () => {
+    const first: PriceVersion = { ...always, validFrom: into(march, 10) };
+    const [line, ...rest] = lines([started], march, { prices: [first] });
+    assert.deepEqual(rest, []);
+    assert.deepEqual([line!.from, line!.to, line!.amountMinor], [into(march, 10), march.end, prorate(monthly(300), new Date(into(march, 10)), new Date(march.end), march)]);
+    const free: PriceVersion = { validFrom: into(march, 10), sell: [{ upTo: null, unitMinor: 0 }], cost };
+    const twice = lines([started], march, { prices: [always, free, { ...always, validFrom: into(march, 10) }] });
+    assert.deepEqual(twice.map((l) => l.amountMinor), [monthly(300)], 'of two versions valid from one instant, the later in the list holds');
   });
 });
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../../bff/db/client.js';
-import { invoiceLines, periodContaining, periodForLabel, type Partnership, type SubscriptionEvent } from '../../../bff/domain/billing.js';
-import type { Tier } from '../../../bff/domain/pricing.js';
+import { invoiceLines, periodContaining, periodForLabel, prorate, subscriptionStateAt, type Partnership, type PriceVersion, type SubscriptionEvent } from '../../../bff/domain/billing.js';
+import { graduatedPrice, type Tier } from '../../../bff/domain/pricing.js';
 import { backends, seededWorld, type World } from '../../helpers/db.js';
 import { expectFieldError, expectProblem } from '../../helpers/problem.js';
 
@@ -42,33 +42,47 @@ for (const backend of backends) {
       return JSON.parse(text) as Preview;
     };
 
-    /** What the engine says for a seller's portfolio, computed here from the rows as the owner. */
+    /** A customer's events as the engine takes them, read as the owner. */
+    async function eventsOf(customerId: string): Promise<SubscriptionEvent[]> {
+      const rows = await owner<{ at: Date | string; kind: SubscriptionEvent['kind']; ips_internal: number | null; ips_external: number | null; effective_at: Date | string | null; ref: string | null }>(
+        sql`select at, kind::text as kind, ips_internal, ips_external, effective_at, ref from subscription_events where tenant_id = ${customerId}::uuid order by at, id`,
+      );
+      return rows.map((r) => ({
+        at: new Date(r.at).toISOString(),
+        kind: r.kind,
+        ...(r.ips_internal !== null ? { ipsInternal: r.ips_internal } : {}),
+        ...(r.ips_external !== null ? { ipsExternal: r.ips_external } : {}),
+        ...(r.effective_at !== null ? { effectiveAt: new Date(r.effective_at).toISOString() } : {}),
+        ...(r.ref !== null ? { ref: r.ref } : {}),
+      }));
+    }
+
+    /**
+     * What the engine says for a seller's portfolio, computed here from the rows as the owner:
+     * every saved price version, and the units of all its purchased subscriptions (revoked
+     * customers' too) as the events had them at the period's start.
+     */
     async function expected(seller: string, period: Preview['period']) {
-      const [tables] = await owner<{ sell: Tier[]; cost: Tier[]; prepaid: number; units: string }>(sql`
-        select s.tiers as sell, c.tiers as cost, c.prepaid_discount_bps as prepaid, portico.portfolio_units(${seller}::uuid)::text as units
-          from price_tables s join price_tables c on c.tenant_id = s.tenant_id and c.kind = 'cost'
-         where s.tenant_id = ${seller}::uuid and s.kind = 'sell'`);
-      const customers = await owner<{ id: string; name: string }>(sql`
-        select o.id, o.name from orgs o join customer_profiles cp on cp.tenant_id = o.id join subscriptions s on s.tenant_id = o.id
-         where portico.seller_of(o.id) = ${seller}::uuid and cp.revoked_at is null and s.plan = 'purchased'
+      const versions = await owner<{ valid_from: Date | string; sell: Tier[]; cost: Tier[]; prepaid: number }>(sql`
+        select s.valid_from, s.tiers as sell, c.tiers as cost, c.prepaid_discount_bps as prepaid
+          from price_table_versions s join price_table_versions c on c.tenant_id = s.tenant_id and c.version = s.version and c.kind = 'cost'
+         where s.tenant_id = ${seller}::uuid and s.kind = 'sell' order by s.version`);
+      const prices: PriceVersion[] = versions.map((v) => ({ validFrom: new Date(v.valid_from).toISOString(), sell: v.sell, cost: v.cost, prepaidDiscountBps: v.prepaid }));
+      const portfolio = await owner<{ id: string; name: string; revoked: boolean }>(sql`
+        select o.id, o.name, cp.revoked_at is not null as revoked from orgs o join customer_profiles cp on cp.tenant_id = o.id join subscriptions s on s.tenant_id = o.id
+         where portico.seller_of(o.id) = ${seller}::uuid and s.plan = 'purchased'
          order by o.name, o.id`);
-      const lines = [];
-      for (const c of customers) {
-        const rows = await owner<{ at: Date | string; kind: SubscriptionEvent['kind']; ips_internal: number | null; ips_external: number | null; effective_at: Date | string | null; ref: string | null }>(
-          sql`select at, kind::text as kind, ips_internal, ips_external, effective_at, ref from subscription_events where tenant_id = ${c.id}::uuid order by at, id`,
-        );
-        const events: SubscriptionEvent[] = rows.map((r) => ({
-          at: new Date(r.at).toISOString(),
-          kind: r.kind,
-          ...(r.ips_internal !== null ? { ipsInternal: r.ips_internal } : {}),
-          ...(r.ips_external !== null ? { ipsExternal: r.ips_external } : {}),
-          ...(r.effective_at !== null ? { effectiveAt: new Date(r.effective_at).toISOString() } : {}),
-          ...(r.ref !== null ? { ref: r.ref } : {}),
-        }));
-        const input = { customerId: c.id, customerName: c.name, events, period, sell: tables!.sell, cost: tables!.cost, portfolioUnits: Number(tables!.units), prepaidDiscountBps: tables!.prepaid };
-        lines.push(...invoiceLines(input).map((l) => ({ ...l, customerName: c.name })));
+      const events = new Map<string, SubscriptionEvent[]>();
+      let units = 0;
+      for (const c of portfolio) {
+        events.set(c.id, await eventsOf(c.id));
+        const state = subscriptionStateAt(events.get(c.id)!, new Date(period.start));
+        if (state.active) units += state.internal + state.external;
       }
-      return { lines, units: Number(tables!.units) };
+      const lines = portfolio
+        .filter((c) => !c.revoked)
+        .flatMap((c) => invoiceLines({ customerId: c.id, customerName: c.name, events: events.get(c.id)!, period, prices, portfolioUnits: units }).map((l) => ({ ...l, customerName: c.name })));
+      return { lines, units, prices };
     }
 
     test("MSP A (MSSP): the current period runs 26th to 25th on Berlin time, and its lines are the engine's over the seeded events", async () => {
@@ -153,6 +167,56 @@ for (const backend of backends) {
       assert.equal(mine[1]?.from, new Date(start.getTime() + 180_000).toISOString());
       assert.equal(mine[0]?.from, new Date(start.getTime() + 60_000).toISOString());
       assert.ok(mine[0]!.amountMinor < 10, 'one minute of a month costs next to nothing');
+    });
+
+    test("prices saved inside a period split its lines at the save; past periods keep their invoices; the band is the portfolio's at the period's start", async () => {
+      const admin = await world.staffToken('A', 'admin');
+      const now = new Date();
+      world.deps.now = () => now;
+      const current = await preview(admin);
+      const last = new Date(current.period.start);
+      last.setUTCDate(last.getUTCDate() - 3);
+      const label = periodContaining(last, 'mssp', 'Europe/Berlin').label;
+      const past = await preview(admin, `?period=${label}`);
+      assert.ok(past.lines.length > 3);
+
+      // Saved half-way between the start of the current period and now.
+      const saved = new Date((Date.parse(current.period.start) + now.getTime()) / 2);
+      world.deps.now = () => saved;
+      const tables = await world.request('/v1/price-tables', { token: admin });
+      const before = (await tables.json()) as { sell: { tiers: Tier[] }; cost: { tiers: Tier[] } } & Record<string, unknown>;
+      const sell = before.sell.tiers.map((t) => ({ ...t, unitMinor: t.unitMinor + 70 }));
+      const put = await world.request('/v1/price-tables', {
+        method: 'PUT', token: admin, headers: { 'content-type': 'application/json', 'if-match': tables.headers.get('etag')! },
+        body: JSON.stringify({ sell: { ...before.sell, tiers: sell }, cost: before.cost, prepaidDiscountBps: before.prepaidDiscountBps }),
+      });
+      assert.equal(put.status, 200, await put.text());
+      const [version] = await owner<{ valid_from: Date | string; created_by: string | null }>(sql`select valid_from, created_by from price_table_versions
+        where tenant_id = ${world.orgs.mspA}::uuid and kind = 'sell' order by version desc limit 1`);
+      assert.equal(new Date(version!.valid_from).toISOString(), saved.toISOString());
+      assert.ok(version!.created_by);
+
+      world.deps.now = () => now;
+      assert.deepEqual(await preview(admin, `?period=${label}`), past, 'a past period is invoiced as before');
+      const after = await preview(admin);
+      const want = await expected(world.orgs.mspA, after.period);
+      assert.equal(want.prices.length, 2);
+      assert.deepEqual(after.lines, want.lines);
+      assert.equal(after.portfolioUnits, want.units);
+      assert.equal(after.band, current.band);
+
+      // A customer billed one full line before now has two, split at the save, each at its prices.
+      const whole = current.lines.find((l) => l.from === current.period.start && l.to === current.period.end);
+      assert.ok(whole, 'some customer is billed the whole current period');
+      const split = after.lines.filter((l) => l.customerId === whole.customerId);
+      assert.deepEqual(split.map((l) => [l.ips, l.from, l.to]), [[whole.ips, current.period.start, saved.toISOString()], [whole.ips, saved.toISOString(), current.period.end]]);
+      const period = current.period;
+      const oldMonthly = graduatedPrice(before.sell.tiers, whole.ips).totalMinor;
+      assert.equal(split[0]!.amountMinor, prorate(oldMonthly, new Date(period.start), saved, period));
+      assert.equal(split[1]!.amountMinor, prorate(graduatedPrice(sell, whole.ips).totalMinor, saved, new Date(period.end), period));
+      // The cost did not change, so its parts add up to the whole line's cost exactly.
+      assert.equal(split[0]!.costMinor + split[1]!.costMinor, whole.costMinor);
+      assert.equal(whole.amountMinor, oldMonthly);
     });
   });
 }

@@ -69,6 +69,20 @@ for (const backend of backends) {
       }
     });
 
+    test("a seller's portfolio, found set-based, is the customers whose nearest MSP or sub-partner it is", async () => {
+      for (const seller of [world.orgs.mspA, world.orgs.mspB, world.orgs.partner]) {
+        const [units] = await owner<{ fast: string; slow: string }>(sql`
+          select portico.portfolio_units(${seller}::uuid)::text as fast,
+                 (select coalesce(sum(s.ips_internal + s.ips_external), 0) from subscriptions s
+                   where s.plan = 'purchased' and s.cancelled_at is null and portico.seller_of(s.tenant_id) = ${seller}::uuid)::text as slow`);
+        assert.equal(units!.fast, units!.slow, seller);
+        assert.ok(Number(units!.fast) > 0);
+        const members = await owner<{ id: string }>(sql`select m as id from portico.portfolio_members(${seller}::uuid) m order by 1`);
+        const bySellerOf = await owner<{ id: string }>(sql`select o.id from orgs o where portico.seller_of(o.id) = ${seller}::uuid order by 1`);
+        assert.deepEqual(members, bySellerOf, seller);
+      }
+    });
+
     test('tiers that cannot price are 400s pointing into the tier at fault', async () => {
       const { version } = await readTables();
       const good = [{ upTo: 50, unitMinor: 500 }, { upTo: null, unitMinor: 400 }];
@@ -114,12 +128,22 @@ for (const backend of backends) {
       const partnerSub = await owner<{ price: string; ips: number }>(sql`select monthly_price_minor::text as price, ips_internal + ips_external as ips from subscriptions
         where tenant_id = ${world.orgs.customersPartner[0]!}::uuid and plan = 'purchased'`);
       for (const p of partnerSub) assert.notEqual(p.price, String(graduatedPrice(sell, p.ips).totalMinor));
+      // The save is a new version in the history; the one before stays as it was.
+      const history = await owner<{ version: number; kind: string; tiers: Tier[]; prepaid: number; valid_from: Date | string }>(
+        sql`select version, kind::text, tiers, prepaid_discount_bps as prepaid, valid_from from price_table_versions where tenant_id = ${world.orgs.mspA}::uuid order by version, kind`,
+      );
+      assert.deepEqual(history.map((h) => [h.version, h.kind]), [[before.version, 'cost'], [before.version, 'sell'], [saved.version, 'cost'], [saved.version, 'sell']]);
+      assert.deepEqual([history[0]!.tiers, history[1]!.tiers, history[2]!.tiers, history[3]!.tiers, history[2]!.prepaid], [before.cost.tiers, before.sell.tiers, cost, sell, 300]);
+      assert.ok(new Date(history[0]!.valid_from) < new Date(history[2]!.valid_from));
+      assert.equal(history[0]!.prepaid, before.prepaidDiscountBps);
       const [audit] = await owner<{ action: string }>(sql`select action from audit_log where tenant_id = ${world.orgs.mspA}::uuid order by id desc limit 1`);
       assert.equal(audit?.action, 'price_tables.update');
     });
 
     test('a sub-partner without tables reads version 0 and saves its first with If-Match "0"', async () => {
+      // As a purge would (the owner may delete the history; the request role may not).
       await world.database.db.execute(sql`delete from price_tables where tenant_id = ${world.orgs.partner}::uuid`);
+      await world.database.db.execute(sql`delete from price_table_versions where tenant_id = ${world.orgs.partner}::uuid`);
       const token = await world.token('admin', world.orgs.partner, 'msp_admin');
       const empty = await readTables(token);
       assert.deepEqual([empty.version, empty.sell.tiers, empty.orgId], [0, [], world.orgs.partner]);

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { averageIpPrice } from '../../domain/pricing.js';
 import { queryRows, type Tx } from '../client.js';
 
 /**
@@ -122,6 +123,7 @@ export interface FleetRowData {
   currency: string | null;
   monthlyPriceMinor: number | null;
   acvMinor: number | null;
+  /** The engine's `averageIpPrice` of the monthly price (half-even), not SQL's round(). */
   averageIpPriceMinor: number | null;
   renewsAt: Date | null;
   trialEndsAt: Date | null;
@@ -157,8 +159,6 @@ export function fleetSelect(q: FleetQuery, { withPaging = true } = {}): SQL {
            s.ips_internal as "ipsInternal", s.ips_external as "ipsExternal", s.currency,
            s.monthly_price_minor as "monthlyPriceMinor",
            (case when s.cancelled_at is null then s.monthly_price_minor * 12 else 0 end) as "acvMinor",
-           (case when s.ips_internal + s.ips_external > 0
-                 then round(s.monthly_price_minor::numeric / (s.ips_internal + s.ips_external))::int8 end) as "averageIpPriceMinor",
            s.renews_at as "renewsAt", s.trial_ends_at as "trialEndsAt",
            m.posture_score as "postureScore", m.posture_trend as "postureTrend", m.posture_history as "postureHistory",
            m.last_scan_at as "lastScanAt", m.open_priority_findings as "openPriorityFindings",
@@ -187,6 +187,8 @@ export async function fleetPage(tx: Tx, q: FleetQuery): Promise<{ rows: FleetRow
 }
 
 function toFleetRow(r: Record<string, unknown>): FleetRowData {
+  const monthlyPriceMinor = toNum(r.monthlyPriceMinor);
+  const ips = r.ipsInternal == null ? null : Number(r.ipsInternal) + Number(r.ipsExternal ?? 0);
   return {
     ...(r as unknown as FleetRowData),
     tags: (r.tags as string[] | null) ?? [],
@@ -195,9 +197,10 @@ function toFleetRow(r: Record<string, unknown>): FleetRowData {
     licenceUse: toNum(r.licenceUse),
     ipsInternal: toNum(r.ipsInternal),
     ipsExternal: toNum(r.ipsExternal),
-    monthlyPriceMinor: toNum(r.monthlyPriceMinor),
+    monthlyPriceMinor,
     acvMinor: toNum(r.acvMinor),
-    averageIpPriceMinor: toNum(r.averageIpPriceMinor),
+    // Computed by the pricing engine, so the fleet shows what a quote of these IPs shows.
+    averageIpPriceMinor: monthlyPriceMinor === null || ips === null ? null : averageIpPrice(monthlyPriceMinor, ips),
     renewsAt: toDate(r.renewsAt),
     trialEndsAt: toDate(r.trialEndsAt),
     postureScore: toNum(r.postureScore),

@@ -5,6 +5,7 @@ import { createApp } from '../../../bff/app.js';
 import type { Role } from '../../../bff/auth/roles.js';
 import { queryRows } from '../../../bff/db/client.js';
 import { seeded } from '../../../bff/db/seed.js';
+import { averageIpPrice, graduatedPrice, type Tier } from '../../../bff/domain/pricing.js';
 import type { FleetRowJson } from '../../../bff/routes/fleet.js';
 import { backends, seededWorld, type World } from '../../helpers/db.js';
 
@@ -120,7 +121,8 @@ async function loadModel(world: World): Promise<Map<string, Customer>> {
       ips: sub ? { internal: Number(sub.ipsInternal), external: Number(sub.ipsExternal) } : null,
       monthlyPrice: money(monthly, currency),
       acv: money(monthly == null ? null : cancelled ? 0 : monthly * 12, currency),
-      averageIpPrice: money(monthly != null && ips > 0 ? Math.round(monthly / ips) : null, currency),
+      // The pricing engine's average (half-even): what a quote of these IPs shows.
+      averageIpPrice: money(monthly != null ? averageIpPrice(monthly, ips) : null, currency),
       renewsAt: iso(sub?.renewsAt),
       trialEndsAt: iso(sub?.trialEndsAt),
       posture,
@@ -436,6 +438,43 @@ for (const backend of backends) {
           assert.deepEqual(problem.errors?.map((e) => e.pointer), [pointer], query);
         }
       });
+    });
+
+    test("every customer's average IP price is the engine's over the engine's monthly price, ties rounded half-even", async () => {
+      const subs = await queryRows<{ id: string; plan: string; ips: number; sell: Tier[] | null }>(
+        world.database.db,
+        sql`select s.tenant_id as id, s.plan::text as plan, s.ips_internal + s.ips_external as ips, pt.tiers as sell
+              from subscriptions s left join price_tables pt on pt.tenant_id = portico.seller_of(s.tenant_id) and pt.kind = 'sell'`,
+      );
+      const seen = new Map<string, FleetRowJson>();
+      for (const [tenant, role] of [[orgId(seeded.mspA), 'msp_admin'], [orgId(seeded.mspB), 'msp_admin']] as const) {
+        for (const row of await walk((await tokenFor(tenant, role)).token, {}, 200)) seen.set(row.id, row);
+      }
+      let priced = 0;
+      for (const sub of subs) {
+        const row = seen.get(sub.id);
+        if (!row || row.status === 'connection_lost') continue;
+        const monthly = sub.plan === 'trial' ? 0 : graduatedPrice(sub.sell!, sub.ips).totalMinor;
+        assert.equal(row.monthlyPrice?.amountMinor, monthly, row.name);
+        assert.equal(row.averageIpPrice?.amountMinor ?? null, averageIpPrice(monthly, sub.ips), row.name);
+        if (sub.ips > 0 && monthly > 0) priced++;
+      }
+      assert.ok(priced > 15, `${priced} priced customers compared`);
+
+      // A tie: 2.5 per IP rounds to 2, where SQL's round() would say 3. Restored afterwards.
+      const sub = subs.find((x) => x.plan === 'purchased' && x.ips > 0 && seen.get(x.id)?.status === 'active')!;
+      const [was] = await queryRows<{ price: string; internal: number; external: number }>(world.database.db, sql`select monthly_price_minor::text as price, ips_internal as internal, ips_external as external from subscriptions where tenant_id = ${sub.id}::uuid`);
+      try {
+        await world.database.db.execute(sql`update subscriptions set ips_internal = 2, ips_external = 0, monthly_price_minor = 5 where tenant_id = ${sub.id}::uuid`);
+        const { token } = await tokenFor(orgId(seeded.mspA), 'msp_admin');
+        const res = await world.request(`/v1/customers/${sub.id}`, { token });
+        assert.equal(res.status, 200);
+        const detail = (await res.json()) as { averageIpPrice: { amountMinor: number } | null };
+        assert.equal(detail.averageIpPrice?.amountMinor, averageIpPrice(5, 2));
+        assert.equal(averageIpPrice(5, 2), 2);
+      } finally {
+        await world.database.db.execute(sql`update subscriptions set ips_internal = ${was!.internal}, ips_external = ${was!.external}, monthly_price_minor = ${was!.price}::int8 where tenant_id = ${sub.id}::uuid`);
+      }
     });
 
     test('the summary totals equal sums over the raw rows, for every kind of principal', async () => {

@@ -1,0 +1,222 @@
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { minorToDecimal } from '../../demo/dom.js';
+import { launchChromium, root, startDemo, stopDemo } from '../helpers/demo-server.js';
+
+/**
+ * The MSP's money pages in the demo portal, in real Chromium against `npm start`: an MSP admin
+ * raises a customer's IPs with the <msp-ip-distribution> widget and finds the new IPs, priced as
+ * the API's invoice preview prices them, under Reports → Billing; edits a tier on Settings →
+ * Pricing (a bad tier answered next to its field, a concurrent save reloaded) and sees a quote
+ * follow it; an analyst gets neither page's data.
+ */
+
+const shots = path.join(root, 'test-results');
+
+interface Tier {
+  upTo: number | null;
+  unitMinor: number;
+}
+
+interface PriceTables {
+  sell: { currency: string; articleName: string; articleNumber: string; tiers: Tier[] };
+  cost: { currency: string; articleName: string; articleNumber: string; tiers: Tier[] };
+  prepaidDiscountBps: number;
+  version: number;
+}
+
+interface Preview {
+  period: { start: string; end: string; label: string };
+  currency: string;
+  lines: { customerId: string; customerName: string; from: string; to: string; ips: number; amountMinor: number }[];
+}
+
+/** What the portal shows for an amount (page lang "en"; the seeded currencies have two decimals). */
+const euros = (minor: number, currency: string) => new Intl.NumberFormat('en', { style: 'currency', currency }).format(minorToDecimal(minor, 2) as unknown as number);
+
+describe('billing and pricing pages in the demo portal', () => {
+  let server: ChildProcess | undefined;
+  let browser: Browser;
+  let page: Page;
+  let url: string;
+  let dataDir: string;
+
+  before(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-e2e-billing-'));
+    fs.mkdirSync(shots, { recursive: true });
+    ({ child: server, url } = await startDemo({ DATABASE_URL: '', SMTP_URL: '', PORTICO_DATA_DIR: dataDir, PORTICO_SEED_CUSTOMERS: '20' }));
+    browser = await launchChromium();
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (server) await stopDemo(server);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** A request to the BFF with a persona's session, made by the page. */
+  async function api<T>(pathname: string, init: { method?: string; headers?: Record<string, string>; body?: unknown; persona?: string } = {}): Promise<{ status: number; etag: string | null; body: T }> {
+    return page.evaluate(
+      async ({ p, method, headers, body, persona }) => {
+        const session = (await (await fetch(`/demo/session?persona=${persona}`)).json()) as { token: string };
+        const res = await fetch(p, {
+          method,
+          headers: { ...headers, authorization: `Bearer ${session.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return { status: res.status, etag: res.headers.get('etag'), body: (await res.json()) as T };
+      },
+      { p: pathname, method: init.method ?? 'GET', headers: init.headers ?? {}, body: init.body, persona: init.persona ?? 'msp-admin' },
+    );
+  }
+
+  async function signInAs(persona: string) {
+    await page.selectOption('#persona', persona);
+    await page.waitForSelector('main[data-state="ready"]');
+  }
+
+  async function open(hash: string) {
+    await page.goto(`${url}${hash}`);
+    await page.waitForSelector('main[data-state="ready"]');
+  }
+
+  async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  test('more IPs set with the widget appear under Reports → Billing at the invoice preview’s amount', async () => {
+    await page.goto(url);
+    await page.waitForSelector('main[data-state="ready"]');
+    await signInAs('msp-admin');
+
+    // A customer billed until the end of the current period, whose IPs the admin may change.
+    const before = (await api<Preview>('/v1/billing/invoice-preview')).body;
+    const billed = before.lines.filter((l) => l.to === before.period.end);
+    let customer: { id: string; total: number } | undefined;
+    for (const line of billed) {
+      const d = (await api<{ total: number; canEdit: boolean; pending: unknown }>(`/v1/customers/${line.customerId}/ip-distribution`)).body;
+      if (d.canEdit && !d.pending) {
+        customer = { id: line.customerId, total: d.total };
+        break;
+      }
+    }
+    assert.ok(customer, 'a billed customer whose IPs can change');
+    const raised = customer.total + 40;
+
+    // Licences tab → Total IPs → Apply.
+    await open(`#/customers/${customer.id}`);
+    const detail = page.locator(`msp-customer-detail[customer-id="${customer.id}"]`);
+    await detail.getByRole('tab', { name: 'Licences' }).click();
+    const widget = detail.locator('msp-ip-distribution');
+    await widget.getByLabel('Total IPs').fill(String(raised));
+    await widget.getByRole('button', { name: 'Apply' }).click();
+    await widget.getByText('Applied:', { exact: false }).waitFor();
+    const after = await waitFor('the new total', async () => {
+      const d = (await api<{ total: number }>(`/v1/customers/${customer.id}/ip-distribution`)).body;
+      return d.total === raised ? d : undefined;
+    });
+    assert.equal(after.total, raised);
+
+    // Reports → Billing, the current period: the customer's last stretch has the new IPs.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click();
+    await page.waitForSelector('#billing-lines');
+    assert.equal(await page.locator('.subnav a[aria-current="page"]').innerText(), 'Billing');
+    const preview = (await api<Preview>('/v1/billing/invoice-preview')).body;
+    assert.equal(await page.locator('#billing-period').inputValue(), preview.period.label, 'the current period is picked');
+    assert.match(await page.locator('#billing-rule').innerText(), /26th of the previous month to the 25th/, 'Northwind is an MSSP: 26th → 25th');
+    const expected = preview.lines.filter((l) => l.customerId === customer.id).sort((a, b) => a.from.localeCompare(b.from));
+    const last = expected[expected.length - 1]!;
+    assert.equal(last.ips, raised, 'the API bills the new IPs until the period ends');
+    const rows = page.locator(`#billing-lines tr.line[data-customer-id="${customer.id}"]`);
+    assert.equal(await rows.count(), expected.length, 'one row per line of the preview');
+    const row = rows.last();
+    assert.equal(await row.getAttribute('data-ips'), String(raised));
+    const cells = await row.locator('td').allInnerTexts();
+    assert.equal(cells[2], raised.toLocaleString('en'), 'the IPs column');
+    assert.equal(cells[3], euros(last.amountMinor, preview.currency), 'the amount the invoice preview returns');
+    assert.ok(expected.length >= 2 || last.from === preview.period.start, 'a raise inside the period splits it');
+    const total = preview.lines.reduce((a, l) => a + l.amountMinor, 0);
+    assert.equal(await page.locator('#billing-total-amount').innerText(), euros(total, preview.currency));
+    await row.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, 'billing-preview.png') });
+  });
+
+  test('a tier edited on Settings → Pricing is saved with If-Match and priced by the quote', async () => {
+    await open('#/settings/pricing');
+    const form = page.locator('#pricing-form');
+    await form.waitFor();
+    const tables = (await api<PriceTables>('/v1/price-tables')).body;
+    assert.ok(tables.sell.tiers.length >= 3, 'the seeded sell table has graduated tiers');
+
+    // A limit below the one before it: the BFF's pointer #/body/sell/tiers/2/upTo lands on that field.
+    const thirdLimit = form.getByLabel('Sell tier 3: up to how many IPs');
+    const original = await thirdLimit.inputValue();
+    await thirdLimit.fill('10');
+    await page.getByRole('button', { name: 'Save price tables' }).click();
+    await page.waitForSelector('[data-pointer="#/body/sell/tiers/2/upTo"][aria-invalid="true"]');
+    const errorId = (await thirdLimit.getAttribute('aria-describedby'))!.split(' ').find((id) => id.endsWith('-error'))!;
+    assert.ok(await page.locator(`#${errorId}`).isVisible(), 'the error is shown beside the third tier');
+    assert.equal((await api<PriceTables>('/v1/price-tables')).body.version, tables.version, 'nothing saved');
+    await thirdLimit.fill(original);
+
+    // The first tier's unit price, one euro more.
+    const unitMinor = tables.sell.tiers[0]!.unitMinor + 100;
+    await form.getByLabel('Sell tier 1: unit price').fill(minorToDecimal(unitMinor, 2));
+    await page.getByRole('button', { name: 'Save price tables' }).click();
+    await page.getByText('Price tables saved', { exact: false }).waitFor();
+    const saved = (await api<PriceTables>('/v1/price-tables')).body;
+    assert.equal(saved.version, tables.version + 1);
+    assert.equal(saved.sell.tiers[0]!.unitMinor, unitMinor);
+    assert.deepEqual(saved.sell.tiers.slice(1), tables.sell.tiers.slice(1), 'the other tiers are kept');
+
+    // The quote box: 10 IPs are all in the first tier.
+    await page.getByLabel('Number of IPs').fill('10');
+    await page.getByRole('button', { name: 'Quote', exact: true }).click();
+    await page.waitForSelector('#quote-facts');
+    assert.equal(await page.locator('#quote-price').innerText(), euros(10 * unitMinor, saved.sell.currency));
+    const quoted = (await api<{ priceMinor: number; marginMinor: number; costMinor: number }>('/v1/quotes', { method: 'POST', body: { ips: 10 } })).body;
+    assert.equal(quoted.priceMinor, 10 * unitMinor);
+    assert.equal(await page.locator('#quote-margin').innerText(), euros(quoted.marginMinor, saved.sell.currency));
+    await page.screenshot({ path: path.join(shots, 'billing-pricing.png'), fullPage: true });
+
+    // Someone else saves meanwhile: this page's save is refused (412) and the form reloads.
+    const other = await api<PriceTables>('/v1/price-tables', {
+      method: 'PUT',
+      headers: { 'if-match': `"${saved.version}"` },
+      body: { sell: saved.sell, cost: saved.cost, prepaidDiscountBps: 250 },
+    });
+    assert.equal(other.status, 200);
+    await page.getByRole('button', { name: 'Save price tables' }).click();
+    await page.getByText('Someone saved the price tables meanwhile', { exact: false }).waitFor();
+    assert.equal(await page.getByLabel('Prepaid discount on the cost (%)').inputValue(), '2.50', 'the form shows the version that won');
+    assert.equal((await api<PriceTables>('/v1/price-tables')).body.prepaidDiscountBps, 250);
+  });
+
+  test('an analyst sees neither pricing nor billing data', async () => {
+    await signInAs('msp-analyst');
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (/\/v1\/(price-tables|quotes|project-keys|billing)/.test(r.url())) asked.push(r.url());
+    });
+    for (const hash of ['#/settings/pricing', '#/settings/project-keys', '#/reports/billing']) {
+      await open(hash);
+      await page.locator('#only-admins').waitFor();
+      assert.match(await page.locator('#only-admins').innerText(), /only/i);
+    }
+    assert.equal(await page.locator('#pricing-form, #project-keys, #billing-lines, #quote-form').count(), 0);
+    assert.deepEqual(asked, [], 'the pages ask the BFF for nothing the analyst may not see');
+    assert.equal((await api('/v1/billing/invoice-preview', { persona: 'msp-analyst' })).status, 403);
+  });
+});

@@ -204,6 +204,34 @@ describe('billing and pricing pages in the demo portal', () => {
     assert.equal((await api<PriceTables>('/v1/price-tables')).body.prepaidDiscountBps, 250);
   });
 
+  test('a project key redeemed on Settings → Project keys gets its selling price and summary', async () => {
+    await open('#/settings/project-keys');
+    const redeem = page.locator('#redeem-form');
+    await redeem.getByLabel('Key code').fill('NW-E2E-0001');
+    await redeem.getByLabel('IP count').fill('100');
+    await redeem.getByLabel('Runtime (months)').fill('12');
+    await redeem.getByLabel('Purchase price (EUR)').fill('1200');
+    await redeem.getByRole('button', { name: 'Redeem key' }).click();
+    await page.getByText('Key NW-E2E-0001 redeemed', { exact: false }).waitFor();
+    const row = page.locator('#project-keys tr[data-code="NW-E2E-0001"]');
+    await row.getByLabel('Selling price of NW-E2E-0001 (EUR)').fill('1800.00');
+    await row.getByRole('button', { name: 'Save the selling price of NW-E2E-0001' }).click();
+    await page.getByText('Selling price of NW-E2E-0001 saved', { exact: false }).waitFor();
+    // 1 200 € / (100 IPs × 12 months) = 1.00 €; 1 800 € → 1.50 €; margin 600 € = 33.33 %.
+    const cells = await page.locator('#project-keys tr[data-code="NW-E2E-0001"] td').allInnerTexts();
+    assert.deepEqual(cells.slice(4), ['€1.00', '€1.50', '€600.00 (33.33%)']);
+
+    // The same code again: the BFF's 409 points at the code field.
+    await redeem.getByLabel('Key code').fill('NW-E2E-0001');
+    await redeem.getByLabel('IP count').fill('100');
+    await redeem.getByLabel('Runtime (months)').fill('12');
+    await redeem.getByLabel('Purchase price (EUR)').fill('1200');
+    await redeem.getByRole('button', { name: 'Redeem key' }).click();
+    await page.waitForSelector('#redeem-form [data-pointer="#/body/code"][aria-invalid="true"]');
+    const keys = (await api<{ items: { code: string }[] }>('/v1/project-keys?limit=200')).body.items;
+    assert.equal(keys.filter((k) => k.code === 'NW-E2E-0001').length, 1, 'redeemed once');
+  });
+
   test('an analyst sees neither pricing nor billing data', async () => {
     await signInAs('msp-analyst');
     const asked: string[] = [];

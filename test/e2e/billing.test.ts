@@ -51,7 +51,14 @@ describe('billing and pricing pages in the demo portal', () => {
     fs.mkdirSync(shots, { recursive: true });
     ({ child: server, url } = await startDemo({ DATABASE_URL: '', SMTP_URL: '', PORTICO_DATA_DIR: dataDir, PORTICO_SEED_CUSTOMERS: '20' }));
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // The pages are plain DOM code under the portal's strict CSP: nothing of them may be blocked.
+    await context.addInitScript(() => {
+      const w = window as unknown as { cspViolations: string[] };
+      w.cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    page = await context.newPage();
   });
 
   after(async () => {
@@ -246,5 +253,9 @@ describe('billing and pricing pages in the demo portal', () => {
     assert.equal(await page.locator('#pricing-form, #project-keys, #billing-lines, #quote-form').count(), 0);
     assert.deepEqual(asked, [], 'the pages ask the BFF for nothing the analyst may not see');
     assert.equal((await api('/v1/billing/invoice-preview', { persona: 'msp-analyst' })).status, 403);
+  });
+
+  test('the pages broke no rule of the Content-Security-Policy', async () => {
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations), []);
   });
 });

@@ -77,10 +77,15 @@ export function prorate(amountMinor: number, activeStart: Date, activeEnd: Date,
   return accrued(to) - accrued(from);
 }
 
+/** A subscription's plan: a trial is free; only purchased time is billed. */
+export type Plan = 'trial' | 'purchased';
+
 /**
  * One dated change of a subscription, as appended (never edited) by the BFF:
  * - `started` / `reactivated`: active from `at`, with the IPs given (a reactivation without IPs
- *   keeps the ones it had);
+ *   keeps the ones it had); `started` records the plan it began on (`plan`; without one it reads
+ *   as purchased — events stored before the plan was recorded, see the query that loads them);
+ * - `converted_to_purchased`: a trial is purchased from `at` on, keeping its IPs;
  * - `ips_changed`: the IPs given apply from `at` (increases, and split changes that keep the total);
  * - `ips_decrease_scheduled`: the IPs given apply from `effectiveAt` (required: the booking-month
  *   end when it was requested), unless cancelled or superseded first;
@@ -91,7 +96,9 @@ export function prorate(amountMinor: number, activeStart: Date, activeEnd: Date,
  */
 export interface SubscriptionEvent {
   at: string;
-  kind: 'started' | 'ips_changed' | 'ips_decrease_scheduled' | 'ips_decrease_cancelled' | 'cancelled' | 'reactivated';
+  kind: 'started' | 'converted_to_purchased' | 'ips_changed' | 'ips_decrease_scheduled' | 'ips_decrease_cancelled' | 'cancelled' | 'reactivated';
+  /** The plan from `at` on: set by `started` (default purchased) and `converted_to_purchased`. */
+  plan?: Plan;
   ipsInternal?: number;
   ipsExternal?: number;
   effectiveAt?: string;
@@ -102,7 +109,7 @@ export interface SubscriptionEvent {
 export interface PendingDecrease { internal: number; external: number; effectiveAt: string; ref?: string }
 
 /** Where a subscription stands at one instant. */
-export interface SubscriptionState { active: boolean; internal: number; external: number; pending: PendingDecrease | null }
+export interface SubscriptionState { active: boolean; plan: Plan; internal: number; external: number; pending: PendingDecrease | null }
 
 /** A state and the instant it began. */
 interface Change { at: number; state: SubscriptionState }
@@ -122,8 +129,11 @@ function apply(state: SubscriptionState, e: SubscriptionEvent): SubscriptionStat
   const ips = { internal: e.ipsInternal ?? state.internal, external: e.ipsExternal ?? state.external };
   switch (e.kind) {
     case 'started':
+      return { active: true, plan: e.plan ?? 'purchased', ...ips, pending: null };
     case 'reactivated':
-      return { active: true, ...ips, pending: null };
+      return { ...state, active: true, plan: e.plan ?? state.plan, ...ips, pending: null };
+    case 'converted_to_purchased':
+      return { ...state, plan: 'purchased', ...ips };
     case 'ips_changed':
       return { ...state, ...ips, pending: null };
     case 'ips_decrease_scheduled':
@@ -142,7 +152,7 @@ function apply(state: SubscriptionState, e: SubscriptionEvent): SubscriptionStat
  */
 function replay(events: SubscriptionEvent[], until: number, takesEffect: (p: PendingDecrease, scheduledAt: number) => number): Change[] {
   const sorted = events.map((e, i) => ({ e, i, at: Date.parse(e.at) })).sort((a, b) => a.at - b.at || a.i - b.i);
-  let state: SubscriptionState = { active: false, internal: 0, external: 0, pending: null };
+  let state: SubscriptionState = { active: false, plan: 'purchased', internal: 0, external: 0, pending: null };
   let scheduledAt = 0;
   const changes: Change[] = [{ at: -Infinity, state }];
   const applyDue = (t: number) => {
@@ -201,7 +211,9 @@ export interface InvoiceInput {
 interface Stretch { from: number; to: number; internal: number; external: number }
 
 /**
- * The active stretches of constant IPs inside `period`. A decrease is in force in a period only
+ * The billed stretches of constant IPs inside `period`: active and purchased — a trial stretch
+ * is free and yields no line, so a trial converted mid-period is billed from the conversion
+ * instant on. A decrease is in force in a period only
  * if it was requested in an earlier period and took effect by this one's start: one requested
  * during the period cannot take effect before the period ends, whatever its `effectiveAt` says.
  */
@@ -216,8 +228,8 @@ function stretches(events: SubscriptionEvent[], period: Period): Stretch[] {
   changes.forEach((change, i) => {
     const from = Math.max(change.at, start);
     const to = Math.min(changes[i + 1]?.at ?? end, end);
-    const { active, internal, external } = change.state;
-    if (to <= from || !active || internal + external === 0) return;
+    const { active, plan, internal, external } = change.state;
+    if (to <= from || !active || plan !== 'purchased' || internal + external === 0) return;
     const previous = result[result.length - 1];
     if (previous && previous.to === from && previous.internal === internal && previous.external === external) previous.to = to;
     else result.push({ from, to, internal, external });
@@ -265,7 +277,7 @@ function priced(list: Stretch[], prices: PriceVersion[], portfolioUnits: number)
 /**
  * The invoice lines of one customer for one period: one per stretch of constant IPs and prices,
  * each priced at the monthly graduated price (and cost) of its IPs under the price version in
- * force then, prorated to the stretch. A customer added, changed or cancelled mid-period is
+ * force then, prorated to the stretch. A customer added, converted from a trial, changed or cancelled mid-period is
  * thereby billed for exactly its time; a price change mid-period splits the line at the change,
  * and a full period of constant IPs and prices bills exactly the monthly price. Prices saved
  * after a period never change its lines.

@@ -400,12 +400,69 @@ describe('subscriptionStateAt', () => {
   test('shows a pending decrease until its effectiveAt, then the decreased IPs', () => {
     const d = decrease(into(march, 3), 50, 10, 'd1');
     const before = subscriptionStateAt([started, d], new Date(Date.parse(march.end) - 1));
-    assert.deepEqual(before, { active: true, internal: 200, external: 100, pending: { internal: 50, external: 10, effectiveAt: march.end, ref: 'd1' } });
-    assert.deepEqual(subscriptionStateAt([started, d], new Date(march.end)), { active: true, internal: 50, external: 10, pending: null });
+    assert.deepEqual(before, { active: true, plan: 'purchased', internal: 200, external: 100, pending: { internal: 50, external: 10, effectiveAt: march.end, ref: 'd1' } });
+    assert.deepEqual(subscriptionStateAt([started, d], new Date(march.end)), { active: true, plan: 'purchased', internal: 50, external: 10, pending: null });
   });
 
   test('counts events at the instant itself, and knows nothing before the first', () => {
     assert.equal(subscriptionStateAt([started], new Date(started.at)).active, true);
-    assert.deepEqual(subscriptionStateAt([started], new Date(Date.parse(started.at) - 1)), { active: false, internal: 0, external: 0, pending: null });
+    assert.deepEqual(subscriptionStateAt([started], new Date(Date.parse(started.at) - 1)), { active: false, plan: 'purchased', internal: 0, external: 0, pending: null });
+  });
+
+  test('a trial is a trial until its conversion, then purchased with the IPs it had', () => {
+    const events: SubscriptionEvent[] = [{ ...started, plan: 'trial' }, { at: into(march, 9), kind: 'converted_to_purchased', plan: 'purchased' }];
+    assert.equal(subscriptionStateAt(events, new Date(Date.parse(into(march, 9)) - 1)).plan, 'trial');
+    assert.deepEqual(subscriptionStateAt(events, new Date(into(march, 9))), { active: true, plan: 'purchased', internal: 200, external: 100, pending: null });
+  });
+});
+
+describe('trials and their conversion', () => {
+  const trial: SubscriptionEvent = { ...started, plan: 'trial' };
+  const convert = (at: string): SubscriptionEvent => ({ at, kind: 'converted_to_purchased', plan: 'purchased' });
+
+  test('a trial stretch is never billed, whatever its IPs and changes', () => {
+    const ipsArb = fc.integer({ min: 1, max: 5000 });
+    fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 80 * 86_400 }), ipsArb), { maxLength: 8 }), (changes) => {
+      const events: SubscriptionEvent[] = [trial, ...changes.map(([s, ips]): SubscriptionEvent => ({
+        at: new Date(Date.parse(march.start) + s * 1000).toISOString(), kind: 'ips_changed', ipsInternal: ips, ipsExternal: 0,
+      }))];
+      for (const p of [march, april, may]) assert.deepEqual(lines(events, p), []);
+    }));
+  });
+
+  test('a conversion mid-period bills from the conversion instant, prorated; the next period is a full month', () => {
+    const at = into(march, 11.25);
+    const result = lines([trial, convert(at)], march);
+    assert.deepEqual(result.map((l) => [l.ips, l.from, l.to]), [[300, at, march.end]]);
+    assert.match(result[0]!.description, /prorated$/);
+    assert.equal(result[0]!.amountMinor, prorate(monthly(300), new Date(at), new Date(march.end), march));
+    assert.deepEqual(lines([trial, convert(at)], april).map((l) => l.amountMinor), [monthly(300)]);
+    // Before the conversion the period had nothing to bill.
+    assert.deepEqual(lines([trial, convert(april.start)], march), []);
+  });
+
+  test('parts still sum: the trial share and the purchased share of a period are the whole monthly price', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 28 * 86_400 }), fc.integer({ min: 1, max: 100_000 }), (second, ips) => {
+      const at = new Date(Date.parse(march.start) + second * 1000).toISOString();
+      const events: SubscriptionEvent[] = [{ ...trial, ipsInternal: ips, ipsExternal: 0 }, convert(at)];
+      const billed = lines(events, march).reduce((a, l) => a + l.amountMinor, 0);
+      const trialShare = prorate(monthly(ips), new Date(march.start), new Date(at), march);
+      assert.equal(billed + trialShare, monthly(ips));
+      // An increase after the conversion splits the purchased time; the parts tile it.
+      const later = new Date(Math.min(Date.parse(at) + 3_600_000, Date.parse(march.end) - 1)).toISOString();
+      const split = lines([...events, { at: later, kind: 'ips_changed', ipsInternal: ips + 1, ipsExternal: 0 }], march);
+      if (split.length > 0) {
+        assert.equal(split[0]!.from, at < march.end ? at : march.end);
+        split.forEach((l, i) => { if (i > 0) assert.equal(l.from, split[i - 1]!.to); });
+        assert.equal(split[split.length - 1]!.to, march.end);
+      }
+    }));
+  });
+
+  test('a started event without a plan is purchased; a cancelled trial reactivated is still a trial', () => {
+    assert.deepEqual(lines([started], march).map((l) => l.amountMinor), [monthly(300)]);
+    const events: SubscriptionEvent[] = [trial, { at: into(march, 2), kind: 'cancelled' }, { at: into(march, 4), kind: 'reactivated' }];
+    assert.deepEqual(lines(events, march), []);
+    assert.equal(lines([...events, convert(into(march, 6))], march)[0]!.from, into(march, 6));
   });
 });

@@ -73,6 +73,7 @@ export const subscriptionEventKind = pgEnum('subscription_event_kind', [
   'ips_decrease_cancelled',
   'cancelled',
   'reactivated',
+  'converted_to_purchased',
 ]);
 
 /** The org tree: MSP → (sub-partner)* → customer; an enterprise is a customer with sub-orgs. */
@@ -217,6 +218,12 @@ export const subscriptionEvents = pgTable(
     subscriptionId: uuid('subscription_id').notNull(),
     kind: subscriptionEventKind('kind').notNull(),
     at: ts('at').notNull(),
+    /**
+     * The plan from `at` on: `started` records the plan it began on, `converted_to_purchased`
+     * says purchased. Null otherwise, and on `started` events stored before 0014 (they read as
+     * the subscription's plan: a trial still running started as one, anything else as purchased).
+     */
+    plan: plan('plan'),
     /** The IPs from `at` on (started, ips_changed) or from `effective_at` on (a scheduled decrease). */
     ipsInternal: integer('ips_internal'),
     ipsExternal: integer('ips_external'),

@@ -131,7 +131,7 @@ const T = {
   idempotency_keys: { columns: ['tenant_id', 'user_id', 'key', 'method', 'path', 'request_hash', 'status', 'response', 'created_at'], types: ['uuid', 'uuid', 'text', 'text', 'text', 'text', 'int2', 'jsonb', 'timestamptz'] },
   price_tables: { columns: ['tenant_id', 'kind', 'currency', 'article_name', 'article_number', 'tiers', 'prepaid_discount_bps'], types: ['uuid', 'price_table_kind', 'text', 'text', 'text', 'jsonb', 'int'] },
   price_table_versions: { columns: ['tenant_id', 'version', 'kind', 'currency', 'article_name', 'article_number', 'tiers', 'prepaid_discount_bps', 'valid_from', 'created_by'], types: ['uuid', 'int', 'price_table_kind', 'text', 'text', 'text', 'jsonb', 'int', 'timestamptz', 'uuid'] },
-  subscription_events: { columns: ['tenant_id', 'subscription_id', 'kind', 'at', 'ips_internal', 'ips_external', 'effective_at', 'ref'], types: ['uuid', 'uuid', 'subscription_event_kind', 'timestamptz', 'int', 'int', 'timestamptz', 'text'] },
+  subscription_events: { columns: ['tenant_id', 'subscription_id', 'kind', 'at', 'plan', 'ips_internal', 'ips_external', 'effective_at', 'ref'], types: ['uuid', 'uuid', 'subscription_event_kind', 'timestamptz', 'plan', 'int', 'int', 'timestamptz', 'text'] },
   project_keys: { columns: ['tenant_id', 'id', 'code', 'ip_count', 'runtime_months', 'currency', 'purchase_price_minor', 'selling_price_minor', 'customer_id', 'redeemed_at', 'redeemed_by'], types: ['uuid', 'uuid', 'text', 'int', 'int', 'text', 'int8', 'int8', 'uuid', 'timestamptz', 'uuid'] },
 } as const;
 
@@ -471,7 +471,8 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
 
 /**
  * The money side of the seed: each seller's price list (its first version), a history of events per subscription
- * that ends in its current row (started at its start date; some grew since; one decrease waits
+ * that ends in its current row (started at its start date on its plan; two purchased ones of MSP A
+ * and MSP B began as trials and converted part-way, mid-day; some grew since; one decrease waits
  * for the end of its booking month; cancellations on their date), the monthly price and cost
  * of every purchased subscription from its seller's tables (trials are free), and a few
  * redeemed project keys.
@@ -499,26 +500,43 @@ function seedPricing(
   }
   const portfolio: Record<keyof typeof priceLists, number> = { A: 0, B: 0, partner: 0 };
   let pendingPlaced = false;
+  const converted = new Set<keyof typeof priceLists>();
   for (const sub of subs) {
-    const event = (kind: string, at: Date, ips: [number, number] | null, effectiveAt: Date | null = null) =>
-      rows.subscription_events.push([sub.tenant, sub.id, kind, iso(at), ips?.[0] ?? null, ips?.[1] ?? null, effectiveAt ? iso(effectiveAt) : null, null]);
+    const event = (kind: string, at: Date, plan: 'trial' | 'purchased' | null, ips: [number, number] | null, effectiveAt: Date | null = null) =>
+      rows.subscription_events.push([sub.tenant, sub.id, kind, iso(at), plan, ips?.[0] ?? null, ips?.[1] ?? null, effectiveAt ? iso(effectiveAt) : null, null]);
     const grew = sub.i % 4 === 1 && sub.ipsExternal > 8 && today.getTime() - sub.since.getTime() > 20 * DAY;
+    // The first long-running purchased customer of MSP A and of MSP B (none picked by a rule
+    // below) was a three-week trial first, converted at 10:30 UTC: billed from then on.
+    const convert = sub.seller !== 'partner' && !converted.has(sub.seller) && sub.i > 3 && !sub.trial && !grew && sub.status === 'active' &&
+      sub.ipsInternal < 50 && today.getTime() - sub.since.getTime() > 45 * DAY;
     if (grew) {
       // Started with half the external IPs and added the rest part-way.
-      event('started', sub.since, [sub.ipsInternal, sub.ipsExternal / 2]);
+      event('started', sub.since, 'purchased', [sub.ipsInternal, sub.ipsExternal / 2]);
       const added = new Date(sub.since.getTime() + r.int(5, Math.floor((today.getTime() - sub.since.getTime()) / DAY) - 5) * DAY);
-      event('ips_changed', added, [sub.ipsInternal, sub.ipsExternal]);
+      event('ips_changed', added, null, [sub.ipsInternal, sub.ipsExternal]);
+    } else if (convert) {
+      converted.add(sub.seller);
+      const at = new Date(sub.since.getTime() + 21 * DAY + 10.5 * 3_600_000);
+      event('started', sub.since, 'trial', [sub.ipsInternal, sub.ipsExternal]);
+      event('converted_to_purchased', at, 'purchased', null);
+      const row = rows.subscriptions[sub.row]!;
+      const renews = new Date(at);
+      while (renews <= today) renews.setUTCFullYear(renews.getUTCFullYear() + 1);
+      row[12] = iso(renews);
+      const created = rows.audit_log.find((a) => a[0] === sub.tenant && a[4] === 'customer.create')!;
+      created[6] = JSON.stringify({ ...(JSON.parse(created[6] as string) as object), plan: 'trial' });
+      rows.audit_log.push([sub.tenant, iso(at), created[2]!, created[3]!, 'customer.convert_to_purchased', sub.tenant, JSON.stringify({ plan: 'purchased' })]);
     } else {
-      event('started', sub.since, [sub.ipsInternal, sub.ipsExternal]);
+      event('started', sub.since, sub.trial ? 'trial' : 'purchased', [sub.ipsInternal, sub.ipsExternal]);
     }
-    if (sub.cancelledAt) event('cancelled', sub.cancelledAt, null);
+    if (sub.cancelledAt) event('cancelled', sub.cancelledAt, null, null);
     // One running, purchased subscription of MSP A has asked for fewer internal IPs.
     if (!pendingPlaced && sub.i > 3 && sub.seller === 'A' && !sub.trial && sub.status === 'active' && sub.ipsInternal >= 50) {
       pendingPlaced = true;
       const asked = new Date(today.getTime() - 2 * DAY);
       const effectiveAt = bookingMonthEnd(asked, partnership.A, timeZone.A);
       const to: [number, number] = [sub.ipsInternal / 2, sub.ipsExternal];
-      event('ips_decrease_scheduled', asked, to, effectiveAt);
+      event('ips_decrease_scheduled', asked, null, to, effectiveAt);
       const row = rows.subscriptions[sub.row]!;
       row[14] = to[0];
       row[15] = to[1];

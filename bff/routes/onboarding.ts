@@ -451,7 +451,7 @@ export function onboardingRoutes() {
           } satisfies Omit<typeof subscriptions.$inferInsert, 'tenantId'>;
           const [created] = await tx.insert(subscriptions).values({ tenantId: org.id, ...subscription }).returning({ id: subscriptions.id });
           // The first event of the subscription's history, from which its invoices are computed.
-          await appendEvent(tx, org.id, created!.id, { kind: 'started', at: now, ipsInternal: 0, ipsExternal: 0, actorId: s.userId });
+          await appendEvent(tx, org.id, created!.id, { kind: 'started', at: now, plan: body.plan, ipsInternal: 0, ipsExternal: 0, actorId: s.userId });
           await tx.insert(customerMetrics).values({ tenantId: org.id, refreshedAt: now });
         }
         await recordAudit(tx, c, org.id, 'org.create', org.id, null, {

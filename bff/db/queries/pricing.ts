@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { subscriptionStateAt, type Partnership, type PriceVersion, type SubscriptionEvent } from '../../domain/billing.js';
+import { subscriptionStateAt, type Partnership, type Plan, type PriceVersion, type SubscriptionEvent } from '../../domain/billing.js';
 import { quote, type Tier } from '../../domain/pricing.js';
 import { queryRows, type Tx } from '../client.js';
 import { auditLog, priceTableVersions, subscriptionEvents, subscriptions } from '../schema.js';
@@ -122,6 +122,8 @@ export async function lockSubscription(tx: Tx, customerId: string, lock = true):
 export interface NewEvent {
   kind: SubscriptionEvent['kind'];
   at: Date;
+  /** The plan from `at` on: required knowledge for `started`, implied by `converted_to_purchased`. */
+  plan?: Plan;
   ipsInternal?: number;
   ipsExternal?: number;
   effectiveAt?: Date;
@@ -136,6 +138,7 @@ export async function appendEvent(tx: Tx, tenantId: string, subscriptionId: stri
     subscriptionId,
     kind: e.kind,
     at: e.at,
+    plan: e.plan ?? (e.kind === 'converted_to_purchased' ? 'purchased' : null),
     ipsInternal: e.ipsInternal ?? null,
     ipsExternal: e.ipsExternal ?? null,
     effectiveAt: e.effectiveAt ?? null,
@@ -144,13 +147,14 @@ export async function appendEvent(tx: Tx, tenantId: string, subscriptionId: stri
   });
 }
 
-type EventRow = { at: Date; kind: SubscriptionEvent['kind']; ipsInternal: number | null; ipsExternal: number | null; effectiveAt: Date | null; ref: string | null };
+type EventRow = { at: Date; kind: SubscriptionEvent['kind']; plan: Plan | null; ipsInternal: number | null; ipsExternal: number | null; effectiveAt: Date | null; ref: string | null };
 
 /** A stored event as the billing engine takes it. */
 function engineEvent(r: EventRow): SubscriptionEvent {
   return {
     at: r.at.toISOString(),
     kind: r.kind,
+    ...(r.plan !== null ? { plan: r.plan } : {}),
     ...(r.ipsInternal !== null ? { ipsInternal: r.ipsInternal } : {}),
     ...(r.ipsExternal !== null ? { ipsExternal: r.ipsExternal } : {}),
     ...(r.effectiveAt !== null ? { effectiveAt: r.effectiveAt.toISOString() } : {}),
@@ -158,13 +162,30 @@ function engineEvent(r: EventRow): SubscriptionEvent {
   };
 }
 
+/**
+ * The plan a stored event sets. A `started` event written before the plan was recorded
+ * (migration 0014) takes its subscription's plan: one still a trial started as a trial, any
+ * other as purchased (a conversion before 0014 left no event, so it bills from the start).
+ */
+const eventPlan = sql<Plan | null>`coalesce(${subscriptionEvents.plan}, case when ${subscriptionEvents.kind} = 'started' then ${subscriptions.plan} end)`;
+
 /** The events of the given customers' subscriptions, oldest first, as the billing engine takes them. */
 export async function eventsOf(tx: Tx, customerIds: string[]): Promise<Map<string, SubscriptionEvent[]>> {
   const out = new Map<string, SubscriptionEvent[]>();
   if (customerIds.length === 0) return out;
   const rows = await tx
-    .select()
+    .select({
+      tenantId: subscriptionEvents.tenantId,
+      at: subscriptionEvents.at,
+      kind: subscriptionEvents.kind,
+      plan: eventPlan,
+      ipsInternal: subscriptionEvents.ipsInternal,
+      ipsExternal: subscriptionEvents.ipsExternal,
+      effectiveAt: subscriptionEvents.effectiveAt,
+      ref: subscriptionEvents.ref,
+    })
     .from(subscriptionEvents)
+    .innerJoin(subscriptions, and(eq(subscriptions.tenantId, subscriptionEvents.tenantId), eq(subscriptions.id, subscriptionEvents.subscriptionId)))
     .where(sql`${subscriptionEvents.tenantId} = any(${sql.param(customerIds)}::uuid[])`)
     .orderBy(asc(subscriptionEvents.at), asc(subscriptionEvents.id));
   for (const r of rows) {
@@ -177,24 +198,25 @@ export async function eventsOf(tx: Tx, customerIds: string[]): Promise<Map<strin
 
 /**
  * The units of a seller's portfolio at instant `at`, replayed from the events (the same replay
- * as `subscriptionStateAt`): the IPs of its purchased subscriptions active then. Counts the
+ * as `subscriptionStateAt`): the IPs of its subscriptions active and purchased then — a trial's
+ * units count from its conversion on. Counts the
  * customers the caller cannot see too, as `portfolio_units` does today.
  */
 export async function portfolioUnitsAt(tx: Tx, sellerId: string, at: Date): Promise<number> {
-  const rows = await queryRows<{ tenant_id: string; at: Date | string; kind: SubscriptionEvent['kind']; ips_internal: number | null; ips_external: number | null; effective_at: Date | string | null; ref: string | null }>(
+  const rows = await queryRows<{ tenant_id: string; at: Date | string; kind: SubscriptionEvent['kind']; plan: Plan | null; ips_internal: number | null; ips_external: number | null; effective_at: Date | string | null; ref: string | null }>(
     tx,
     sql`select * from portico.portfolio_events(${sellerId}::uuid, ${at.toISOString()}::timestamptz)`,
   );
   const byCustomer = new Map<string, SubscriptionEvent[]>();
   for (const r of rows) {
     const list = byCustomer.get(r.tenant_id) ?? [];
-    list.push(engineEvent({ at: new Date(r.at), kind: r.kind, ipsInternal: r.ips_internal, ipsExternal: r.ips_external, effectiveAt: r.effective_at === null ? null : new Date(r.effective_at), ref: r.ref }));
+    list.push(engineEvent({ at: new Date(r.at), kind: r.kind, plan: r.plan, ipsInternal: r.ips_internal, ipsExternal: r.ips_external, effectiveAt: r.effective_at === null ? null : new Date(r.effective_at), ref: r.ref }));
     byCustomer.set(r.tenant_id, list);
   }
   let units = 0;
   for (const events of byCustomer.values()) {
     const state = subscriptionStateAt(events, at);
-    if (state.active) units += state.internal + state.external;
+    if (state.active && state.plan === 'purchased') units += state.internal + state.external;
   }
   return units;
 }

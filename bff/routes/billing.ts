@@ -14,7 +14,8 @@ import { commonErrors, json, Timestamp, Uuid } from './schemas.js';
  * per stretch of constant IPs, computed by the billing engine from the subscriptions' append-only
  * events, priced with the price versions in force during the period and the volume band of the
  * portfolio at its start — so a past period comes out the same every time it is asked for, whatever
- * was saved since. Trials are not billed.
+ * was saved since. Trial time is not billed: a trial converted in the period bills from the
+ * conversion (its `converted_to_purchased` event) on.
  */
 
 const InvoiceLineJson = z.object({
@@ -32,6 +33,7 @@ const InvoicePreview = z
   .object({
     period: z.object({ start: Timestamp, end: Timestamp, label: z.string() }).describe('`end` is exclusive'),
     partnership: z.enum(['mssp', 'reseller']).describe('mssp: the 26th to the 25th; reseller: calendar months'),
+    timeZone: z.string().describe("The seller's IANA time zone: periods begin at its local midnight; show times on this clock").openapi({ example: 'Europe/Berlin' }),
     currency: z.string(),
     lines: z.array(InvoiceLineJson),
     totals: z.object({ amountMinor: z.number().int(), costMinor: z.number().int(), marginMinor: z.number().int() }),
@@ -68,6 +70,7 @@ export function billingRoutes() {
       const ctx = await pricingContext(tx, s.orgId);
       if (!ctx) throw new HttpProblem(401, 'authentication_error', 'This session no longer grants access; fetch a new one.');
       const period = label ? periodForLabel(label, ctx.partnership, ctx.timeZone) : periodContaining(now, ctx.partnership, ctx.timeZone);
+      // A trial still running has no purchased time; a converted one's events say from when.
       const customers = (await portfolioCustomers(tx, ctx.sellerId)).filter((cu) => cu.plan === 'purchased');
       const events = await eventsOf(tx, customers.map((cu) => cu.id));
       const prices = await priceVersions(tx, ctx.sellerId);
@@ -81,6 +84,7 @@ export function billingRoutes() {
       return {
         period,
         partnership: ctx.partnership,
+        timeZone: ctx.timeZone,
         currency: ctx.currency,
         lines,
         totals: { amountMinor, costMinor, marginMinor: amountMinor - costMinor },

@@ -4,10 +4,11 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { sessionRoute } from '../auth/middleware.js';
 import type { Tx } from '../db/client.js';
 import { auditLog, customerProfiles, orgs, subscriptions, users } from '../db/schema.js';
-import { appendEvent } from '../db/queries/pricing.js';
+import { appendEvent, lockSeller, monthlyFigures, pricingContext, repricePortfolio } from '../db/queries/pricing.js';
 import { withScope } from '../db/scope.js';
 import { stateRequired } from '../domain/addresses.js';
 import { applyAction, shownStatus, type LifecycleAction, type LifecycleState } from '../domain/lifecycle.js';
+import { volumeBand } from '../domain/pricing.js';
 import { checkVat, normaliseVatId } from '../domain/vat.js';
 import { dbPrincipal, type AppEnv } from '../http/env.js';
 import { HttpProblem, notFound } from '../http/problem.js';
@@ -142,7 +143,7 @@ interface Loaded {
   state: LifecycleState;
   customer: CustomerJson;
   /** The current subscription, when the caller may see it (not for a revoked customer). */
-  subscription: { id: string; licenceModel: string } | null;
+  subscription: { id: string; licenceModel: string; ips: number; cancelled: boolean } | null;
   /** The org that manages the customer. */
   parentId: string;
 }
@@ -158,7 +159,13 @@ async function loadForChange(tx: Tx, id: string): Promise<Loaded | null> {
   const customer = await readCustomer(tx, id);
   if (!customer) return null;
   const [sub] = await tx
-    .select({ id: subscriptions.id, plan: subscriptions.plan, licenceModel: subscriptions.licenceModel, cancelledAt: subscriptions.cancelledAt })
+    .select({
+      id: subscriptions.id,
+      plan: subscriptions.plan,
+      licenceModel: subscriptions.licenceModel,
+      cancelledAt: subscriptions.cancelledAt,
+      ips: sql<number>`${subscriptions.ipsInternal} + ${subscriptions.ipsExternal}`.mapWith(Number),
+    })
     .from(subscriptions)
     .where(eq(subscriptions.tenantId, id))
     .orderBy(desc(subscriptions.startedAt))
@@ -173,7 +180,7 @@ async function loadForChange(tx: Tx, id: string): Promise<Loaded | null> {
       cancelled: sub ? sub.cancelledAt !== null : profile.status === 'cancelled',
     },
     customer,
-    subscription: sub ? { id: sub.id, licenceModel: sub.licenceModel } : null,
+    subscription: sub ? { id: sub.id, licenceModel: sub.licenceModel, ips: sub.ips, cancelled: sub.cancelledAt !== null } : null,
     parentId: customer.parent.id,
   };
 }
@@ -348,12 +355,22 @@ export function lifecycleRoutes() {
         // Billing is monthly; the first purchased month starts now.
         const renewsAt = new Date(now);
         renewsAt.setUTCMonth(renewsAt.getUTCMonth() + 1);
+        // The seller's quota changes wait for this one: its units join the portfolio now.
+        const ctx = await pricingContext(tx, id);
+        if (ctx) await lockSeller(tx, ctx.sellerId);
+        const units = ctx ? ctx.portfolioUnits + (sub.cancelled ? 0 : sub.ips) : 0;
+        const figures = ctx ? monthlyFigures(ctx, sub.ips, 'purchased', units) : null;
         await bumpSubscription(tx, id, sub.id, {
           plan: 'purchased',
           trialEndsAt: null,
           renewsAt,
           ...(licenceQuota !== undefined ? { licenceQuota } : {}),
+          ...(figures ? { monthlyPriceMinor: figures.priceMinor, monthlyCostMinor: figures.costMinor } : {}),
         });
+        // The event makes the plan part of the history: billed (and counted for the volume
+        // band) from this instant, not from the trial's start.
+        await appendEvent(tx, id, sub.id, { kind: 'converted_to_purchased', at: now, plan: 'purchased', actorId: c.var.session.userId });
+        if (ctx && volumeBand(units) !== volumeBand(ctx.portfolioUnits)) await repricePortfolio(tx, { ...ctx, portfolioUnits: units });
       });
       respond(c, customer);
       return c.json(customer, 200);

@@ -16,6 +16,7 @@ import { expectFieldError, expectProblem } from '../../helpers/problem.js';
 interface Preview {
   period: { start: string; end: string; label: string };
   partnership: Partnership;
+  timeZone: string;
   currency: string;
   lines: { customerId: string; customerName: string; from: string; to: string; ips: number; amountMinor: number; costMinor: number; description: string }[];
   totals: { amountMinor: number; costMinor: number; marginMinor: number };
@@ -44,12 +45,16 @@ for (const backend of backends) {
 
     /** A customer's events as the engine takes them, read as the owner. */
     async function eventsOf(customerId: string): Promise<SubscriptionEvent[]> {
-      const rows = await owner<{ at: Date | string; kind: SubscriptionEvent['kind']; ips_internal: number | null; ips_external: number | null; effective_at: Date | string | null; ref: string | null }>(
-        sql`select at, kind::text as kind, ips_internal, ips_external, effective_at, ref from subscription_events where tenant_id = ${customerId}::uuid order by at, id`,
+      // A `started` event without a plan (stored before plans were recorded) has its subscription's.
+      const rows = await owner<{ at: Date | string; kind: SubscriptionEvent['kind']; plan: 'trial' | 'purchased' | null; ips_internal: number | null; ips_external: number | null; effective_at: Date | string | null; ref: string | null }>(
+        sql`select e.at, e.kind::text as kind, coalesce(e.plan::text, case when e.kind = 'started' then s.plan::text end) as plan, e.ips_internal, e.ips_external, e.effective_at, e.ref
+              from subscription_events e join subscriptions s on s.tenant_id = e.tenant_id and s.id = e.subscription_id
+             where e.tenant_id = ${customerId}::uuid order by e.at, e.id`,
       );
       return rows.map((r) => ({
         at: new Date(r.at).toISOString(),
         kind: r.kind,
+        ...(r.plan !== null ? { plan: r.plan } : {}),
         ...(r.ips_internal !== null ? { ipsInternal: r.ips_internal } : {}),
         ...(r.ips_external !== null ? { ipsExternal: r.ips_external } : {}),
         ...(r.effective_at !== null ? { effectiveAt: new Date(r.effective_at).toISOString() } : {}),
@@ -60,7 +65,7 @@ for (const backend of backends) {
     /**
      * What the engine says for a seller's portfolio, computed here from the rows as the owner:
      * every saved price version, and the units of all its purchased subscriptions (revoked
-     * customers' too) as the events had them at the period's start.
+     * customers' too) as the events had them at the period's start — while purchased then.
      */
     async function expected(seller: string, period: Preview['period']) {
       const versions = await owner<{ valid_from: Date | string; sell: Tier[]; cost: Tier[]; prepaid: number }>(sql`
@@ -77,7 +82,7 @@ for (const backend of backends) {
       for (const c of portfolio) {
         events.set(c.id, await eventsOf(c.id));
         const state = subscriptionStateAt(events.get(c.id)!, new Date(period.start));
-        if (state.active) units += state.internal + state.external;
+        if (state.active && state.plan === 'purchased') units += state.internal + state.external;
       }
       const lines = portfolio
         .filter((c) => !c.revoked)
@@ -90,6 +95,7 @@ for (const backend of backends) {
       world.deps.now = () => now;
       const body = await preview(await world.staffToken('A', 'admin'));
       assert.equal(body.partnership, 'mssp');
+      assert.equal(body.timeZone, 'Europe/Berlin');
       assert.deepEqual(body.period, periodContaining(now, 'mssp', 'Europe/Berlin'));
       assert.equal(new Date(body.period.start).toLocaleString('en-GB', { timeZone: 'Europe/Berlin', day: 'numeric' }), '26');
       const want = await expected(world.orgs.mspA, body.period);
@@ -110,6 +116,7 @@ for (const backend of backends) {
       const label = last.toISOString().slice(0, 7);
       const b = await preview(await world.staffToken('B', 'admin'), `?period=${label}`);
       assert.equal(b.partnership, 'reseller');
+      assert.equal(b.timeZone, 'Europe/London');
       assert.equal(b.currency, 'GBP');
       assert.deepEqual(b.period, periodForLabel(label, 'reseller', 'Europe/London'));
       assert.deepEqual(b.lines, (await expected(world.orgs.mspB, b.period)).lines);
@@ -167,6 +174,71 @@ for (const backend of backends) {
       assert.equal(mine[1]?.from, new Date(start.getTime() + 180_000).toISOString());
       assert.equal(mine[0]?.from, new Date(start.getTime() + 60_000).toISOString());
       assert.ok(mine[0]!.amountMinor < 10, 'one minute of a month costs next to nothing');
+    });
+
+    test('a seeded trial converted part-way is billed from its conversion in that period, and not before', async () => {
+      const converted = await owner<{ tenant_id: string; at: Date | string; seller: string }>(sql`
+        select e.tenant_id, e.at, portico.seller_of(e.tenant_id) as seller from subscription_events e
+         where e.kind = 'converted_to_purchased' order by e.at`);
+      const sellers = { [world.orgs.mspA]: ['A', 'mssp', 'Europe/Berlin'], [world.orgs.mspB]: ['B', 'reseller', 'Europe/London'] } as const;
+      assert.deepEqual(new Set(converted.map((c) => c.seller)), new Set(Object.keys(sellers)), 'the seed converts one customer of each MSP');
+      for (const c of converted) {
+        const [msp, partnership, zone] = sellers[c.seller]!;
+        const token = await world.staffToken(msp, 'admin');
+        const at = new Date(c.at);
+        const period = periodContaining(at, partnership, zone);
+        const body = await preview(token, `?period=${period.label}`);
+        const mine = body.lines.filter((l) => l.customerId === c.tenant_id);
+        assert.deepEqual(mine, (await expected(c.seller, body.period)).lines.filter((l) => l.customerId === c.tenant_id));
+        assert.equal(mine[0]?.from, at.toISOString(), 'billed from the conversion instant');
+        assert.match(mine[0]!.description, /prorated$/);
+        const earlier = periodContaining(new Date(Date.parse(period.start) - 1), partnership, zone);
+        assert.deepEqual((await preview(token, `?period=${earlier.label}`)).lines.filter((l) => l.customerId === c.tenant_id), [], 'the trial time before it is free');
+      }
+    });
+
+    test('a trial onboarded, given IPs and converted mid-period is billed from the conversion on; its units count for the band from then', async () => {
+      const admin = await world.staffToken('A', 'admin');
+      const start = new Date();
+      world.deps.now = () => start;
+      const created = await world.request('/v1/customers', {
+        method: 'POST',
+        token: admin,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ accountType: 'customer', name: 'Trial Conversion GmbH', country: 'DE', plan: 'trial', licenceModel: 'per_asset' }),
+      });
+      assert.equal(created.status, 201, await created.clone().text());
+      const { id } = (await created.json()) as { id: string };
+      const etag = async (path: string) => (await world.request(path, { token: admin })).headers.get('etag')!;
+      world.deps.now = () => new Date(start.getTime() + 60_000);
+      const grown = await world.request(`/v1/customers/${id}/ip-distribution`, {
+        method: 'PUT', token: admin, headers: { 'content-type': 'application/json', 'if-match': await etag(`/v1/customers/${id}/ip-distribution`) }, body: JSON.stringify({ internal: 40, external: 60 }),
+      });
+      assert.equal(grown.status, 200, await grown.text());
+      assert.deepEqual((await preview(admin)).lines.filter((l) => l.customerId === id), [], 'a trial is not billed');
+      const conversion = new Date(start.getTime() + 120_000);
+      world.deps.now = () => conversion;
+      const res = await world.request(`/v1/customers/${id}/convert-to-purchased`, {
+        method: 'POST', token: admin, headers: { 'content-type': 'application/json', 'if-match': await etag(`/v1/customers/${id}`) }, body: '{}',
+      });
+      assert.equal(res.status, 200, await res.text());
+      const events = await owner<{ kind: string; plan: string | null }>(sql`select kind::text, plan::text from subscription_events where tenant_id = ${id}::uuid order by at, id`);
+      assert.deepEqual([...events], [{ kind: 'started', plan: 'trial' }, { kind: 'ips_changed', plan: null }, { kind: 'converted_to_purchased', plan: 'purchased' }]);
+
+      const body = await preview(admin);
+      const mine = body.lines.filter((l) => l.customerId === id);
+      assert.deepEqual(mine, (await expected(world.orgs.mspA, body.period)).lines.filter((l) => l.customerId === id));
+      assert.deepEqual(mine.map((l) => [l.ips, l.from, l.to]), [[100, conversion.toISOString(), body.period.end]]);
+      const monthly = graduatedPrice((await expected(world.orgs.mspA, body.period)).prices.at(-1)!.sell, 100).totalMinor;
+      assert.equal(mine[0]!.amountMinor, prorate(monthly, conversion, new Date(body.period.end), body.period));
+      // The next period counts its 100 units from its start on.
+      const next = new Date(body.period.end);
+      world.deps.now = () => next;
+      const following = await preview(admin);
+      assert.equal(following.portfolioUnits, (await expected(world.orgs.mspA, following.period)).units);
+      const history = await eventsOf(id);
+      assert.deepEqual(subscriptionStateAt(history, new Date(following.period.start)), { active: true, plan: 'purchased', internal: 40, external: 60, pending: null });
+      assert.equal(subscriptionStateAt(history, new Date(conversion.getTime() - 1)).plan, 'trial', 'not counted for the band before');
     });
 
     test("prices saved inside a period split its lines at the save; past periods keep their invoices; the band is the portfolio's at the period's start", async () => {

@@ -183,14 +183,30 @@ for (const backend of backends) {
     test('convert trial to purchased keeps every asset, scan and finding; a new quota is optional', async () => {
       const id = await customerWhere(sql`s.plan = 'trial' and s.licence_model <> 'unlimited' and cp.status in ('active', 'invited', 'locked')`);
       const dataBefore = await counts(id);
+      const eventsBefore = await owner<{ n: number }>(sql`select count(*)::int as n from subscription_events where tenant_id = ${id}::uuid`);
       await expectFieldError(await send(id, '/convert-to-purchased', { body: { licenceQuota: 0 } }), '#/body/licenceQuota');
+      const startedAt = Date.now();
       const converted = await ok(await send(id, '/convert-to-purchased', { body: { licenceQuota: 40 } }));
+      // Exactly one event, dated now: the subscription is billed as purchased from here on.
+      const events = await owner<{ kind: string; plan: string | null; at: Date | string; n: number }>(
+        sql`select kind::text, plan::text, at, (select count(*)::int from subscription_events x where x.tenant_id = e.tenant_id) as n
+              from subscription_events e where tenant_id = ${id}::uuid and kind = 'converted_to_purchased'`,
+      );
+      assert.equal(events.length, 1);
+      assert.equal(events[0]!.plan, 'purchased');
+      assert.equal(events[0]!.n, eventsBefore[0]!.n + 1);
+      const at = new Date(events[0]!.at).getTime();
+      assert.ok(at >= startedAt - 1000 && at <= Date.now() + 1000, 'dated at the conversion');
+      // Priced at once: the fleet's monthly price is no longer the trial's zero.
+      const [sub] = await owner<{ ips: number; price: string }>(sql`select ips_internal + ips_external as ips, monthly_price_minor::text as price from subscriptions where tenant_id = ${id}::uuid`);
+      if (sub!.ips > 0) assert.ok(Number(sub!.price) > 0, 'a converted subscription with IPs has a monthly price');
       assert.equal(converted.plan, 'purchased');
       assert.equal(converted.trialEndsAt, null);
       assert.ok(converted.renewsAt && new Date(converted.renewsAt) > new Date());
       assert.equal(converted.licences?.quota, 40);
       assert.deepEqual(await counts(id), dataBefore);
       await expectProblem(await send(id, '/convert-to-purchased', { body: {} }), 409, 'invalid-transition');
+      assert.equal((await owner<{ n: number }>(sql`select count(*)::int as n from subscription_events where tenant_id = ${id}::uuid and kind = 'converted_to_purchased'`))[0]!.n, 1, 'a refused conversion writes no event');
       const [audit] = await auditOf(id, 'customer.convert_to_purchased');
       assert.equal(audit?.before.plan, 'trial');
       assert.equal(audit?.after.plan, 'purchased');

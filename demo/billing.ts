@@ -21,6 +21,8 @@ interface Line {
 interface Preview {
   period: { start: string; end: string; label: string };
   partnership: 'mssp' | 'reseller';
+  /** The seller's IANA time zone: the clock its periods and stretches are shown on. */
+  timeZone: string;
   currency: string;
   lines: Line[];
   totals: { amountMinor: number; costMinor: number; marginMinor: number };
@@ -47,19 +49,17 @@ function ruleText(p: Preview): string {
 }
 
 /**
- * Instants on the MSP's clock. The period starts and ends at local midnight, so its boundaries
- * tell the MSP's UTC offset; an instant takes the offset of the boundary it is nearer to.
+ * Instants on the MSP's clock: the preview names the seller's time zone, and its periods begin at
+ * local midnight there.
  */
 function mspClock(p: Preview) {
-  const [first, last] = periodDays(p.period.label, p.partnership);
-  const startOffset = first.getTime() - Date.parse(p.period.start);
-  const endOffset = last.getTime() + 86_400_000 - Date.parse(p.period.end);
-  const mid = (Date.parse(p.period.start) + Date.parse(p.period.end)) / 2;
-  const withTime = new Intl.DateTimeFormat(lang(), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+  const day = new Intl.DateTimeFormat(lang(), { dateStyle: 'medium', timeZone: p.timeZone });
+  const withTime = new Intl.DateTimeFormat(lang(), { dateStyle: 'medium', timeStyle: 'short', timeZone: p.timeZone });
+  const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone: p.timeZone });
   return (iso: string) => {
-    const local = new Date(Date.parse(iso) + (Date.parse(iso) < mid ? startOffset : endOffset));
+    const at = new Date(iso);
     // Midnight is the usual boundary: the date says it; other instants keep their time.
-    return (local.getTime() % 86_400_000 === 0 ? dayFormat() : withTime).format(local);
+    return (clock.format(at) === '00:00:00' ? day : withTime).format(at);
   };
 }
 

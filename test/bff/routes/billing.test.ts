@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../../bff/db/client.js';
+import { eventsOf as loadEvents } from '../../../bff/db/queries/pricing.js';
 import { invoiceLines, periodContaining, periodForLabel, prorate, subscriptionStateAt, type Partnership, type PriceVersion, type SubscriptionEvent } from '../../../bff/domain/billing.js';
 import { graduatedPrice, type Tier } from '../../../bff/domain/pricing.js';
 import { backends, seededWorld, type World } from '../../helpers/db.js';
@@ -289,6 +290,23 @@ for (const backend of backends) {
       // The cost did not change, so its parts add up to the whole line's cost exactly.
       assert.equal(split[0]!.costMinor + split[1]!.costMinor, whole.costMinor);
       assert.equal(whole.amountMinor, oldMonthly);
+    });
+
+    test('a started event stored before plans were recorded reads as its subscription\'s plan: a running trial stays free, anything else is purchased', async () => {
+      const admin = await world.staffToken('A', 'admin');
+      const now = new Date();
+      world.deps.now = () => now;
+      const before = await preview(admin);
+      const [trial] = await owner<{ tenant_id: string }>(sql`select tenant_id from subscriptions where plan = 'trial' and ips_internal + ips_external > 0 limit 1`);
+      // An old database's rows: no plan on `started` (only the owner, with the append-only trigger off, can make them).
+      await owner(sql`alter table subscription_events disable trigger subscription_events_append_only`);
+      await owner(sql`update subscription_events set plan = null where kind = 'started'
+        and tenant_id not in (select tenant_id from subscription_events where kind = 'converted_to_purchased')`);
+      await owner(sql`alter table subscription_events enable trigger subscription_events_append_only`);
+      assert.deepEqual(await preview(admin), before);
+      const legacy = (await loadEvents(world.database.db, [trial!.tenant_id])).get(trial!.tenant_id)!;
+      assert.equal(legacy[0]!.plan, 'trial');
+      assert.equal(subscriptionStateAt(legacy, now).plan, 'trial');
     });
   });
 }

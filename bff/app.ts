@@ -16,6 +16,7 @@ import { meRoutes } from './routes/me.js';
 import { onboardingRoutes } from './routes/onboarding.js';
 import { preferencesRoutes } from './routes/preferences.js';
 import { pricingRoutes } from './routes/pricing.js';
+import { reportsRoutes } from './routes/reports.js';
 import { wellKnownRoutes } from './routes/well-known.js';
 
 export type { Deps } from './http/env.js';
@@ -78,6 +79,7 @@ export function createApp(deps: Deps) {
   app.route('/', lifecycleRoutes());
   app.route('/', onboardingRoutes());
   app.route('/', pricingRoutes());
+  app.route('/', reportsRoutes());
   app.route('/', ipDistributionRoutes());
   app.route('/', billingRoutes());
 

@@ -5,6 +5,7 @@ import { queryRows } from '../../bff/db/client.js';
 import { seeded } from '../../bff/db/seed.js';
 import { ORIGIN, type World } from './db.js';
 import { parseCsv, readXlsx } from './tabular.js';
+import { readPdf } from './pdf.js';
 
 /**
  * The route inventory the security suites walk: `/v1/openapi.json` as the app serves it. The
@@ -163,8 +164,9 @@ export async function loadOpenApi(world: World): Promise<{ document: OpenApiDocu
       // A creating operation that may also answer 200 (the object existed already) is probed by
       // its 201: the suites' example bodies for it name a new object each time.
       const ok = Object.entries(op.responses).find(([status]) => status === '201') ?? Object.entries(op.responses).find(([status]) => status.startsWith('2'));
-      const okSchema = ok?.[1].content?.['application/json']?.schema;
       const mediaTypes = Object.keys(ok?.[1].content ?? {});
+      // A binary-only answer (a PDF) is inspected through its one media type's schema.
+      const okSchema = ok?.[1].content?.['application/json']?.schema ?? (mediaTypes.length === 1 ? ok?.[1].content?.[mediaTypes[0]!]?.schema : undefined);
       for (const m of mediaTypes) assert.ok(decodable(m), `${name}: responses of type ${m} cannot be read; teach decodeResponse in test/helpers/openapi.ts`);
       operations.push({
         name,
@@ -198,11 +200,12 @@ export function urlOf(op: ApiOperation, pathValues: Record<string, string> = {},
 export const essence = (mediaType: string | null) => (mediaType ?? '').split(';')[0]!.trim().toLowerCase();
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const decodable = (mediaType: string) => ['application/json', 'text/csv', XLSX].includes(essence(mediaType));
+const decodable = (mediaType: string) => ['application/json', 'text/csv', XLSX, 'application/pdf'].includes(essence(mediaType));
 
 /**
  * A response body as data, whatever its type: JSON parsed; CSV and XLSX as rows of cells (dates
- * as ISO strings), so the suites can look for ids in them the way they do in JSON.
+ * as ISO strings); a PDF as the text lines of each page (test/helpers/pdf.ts); so the suites can
+ * look for ids and names in them the way they do in JSON.
  */
 export async function decodeResponse(res: Response): Promise<{ mediaType: string; body: unknown }> {
   const mediaType = essence(res.headers.get('content-type'));
@@ -212,6 +215,11 @@ export async function decodeResponse(res: Response): Promise<{ mediaType: string
   if (mediaType === XLSX) {
     const sheet = await readXlsx(await res.arrayBuffer());
     return { mediaType, body: sheet.rows.map((row) => row.map((v) => (v instanceof Date ? v.toISOString() : v))) };
+  }
+  if (mediaType === 'application/pdf') {
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    assert.equal(Buffer.from(bytes.subarray(0, 5)).toString('latin1'), '%PDF-', 'a PDF starts with %PDF-');
+    return { mediaType, body: readPdf(bytes).map((page) => page.lines) };
   }
   throw new Error(`a response of type ${mediaType} cannot be read; teach decodeResponse in test/helpers/openapi.ts`);
 }
@@ -352,6 +360,8 @@ const customerDataRoutes = new Set([
   'GET /v1/customers/{id}/ip-distribution',
   'PUT /v1/customers/{id}/ip-distribution',
   'DELETE /v1/customers/{id}/ip-distribution/pending',
+  'GET /v1/customers/{id}/reports/executive',
+  'GET /v1/customers/{id}/reports/executive.pdf',
 ]);
 
 /** The scope an operation's objects live in: its collection's, unless it answers customer data. */

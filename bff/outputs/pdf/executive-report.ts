@@ -1,0 +1,316 @@
+import { createRequire } from 'node:module';
+import { PassThrough, type Readable } from 'node:stream';
+import PDFDocument from 'pdfkit';
+import type { ExecutiveReport, Severity } from '../report-data.js';
+
+/**
+ * The executive report as an A4 PDF drawn with pdfkit: the customer's colours, its logo (a
+ * `data:` PNG/JPEG) or its name as a wordmark, vector charts, a findings table that repeats its
+ * header on every page and never splits a row, "Prepared by <MSP>" and "Page N of M" on every
+ * page. DejaVu Sans (shipped by the dejavu-fonts-ttf package) is embedded so any name renders.
+ */
+
+export interface PdfOptions {
+  /** Leave the content streams uncompressed (tests read the text and colour operators). */
+  compress?: boolean;
+}
+
+const require = createRequire(import.meta.url);
+const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
+const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf');
+
+const MARGIN = 48;
+const FOOTER = 36;
+const severityLabel: Record<Severity, string> = { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low', info: 'Info' };
+const kindLabel: Record<string, string> = { domain: 'Domains', subdomain: 'Subdomains', ip_address: 'IP addresses', web_app_url: 'Web apps', api_base_url: 'APIs' };
+
+type Doc = PDFKit.PDFDocument;
+
+/** A `data:image/png|jpeg;base64,…` URL as bytes; null for anything else. */
+export function logoBytes(url: string | null): Buffer | null {
+  const m = url && /^data:image\/(png|jpe?g);base64,([A-Za-z0-9+/=\s]+)$/i.exec(url);
+  if (!m) return null;
+  const bytes = Buffer.from(m[2]!, 'base64');
+  const png = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
+  return png || jpeg ? bytes : null;
+}
+
+function severityColour(r: ExecutiveReport, s: Severity): string {
+  const b = r.brand;
+  return { critical: b.colorDanger, high: b.colorWarning, medium: b.colorAccent, low: b.colorPrimary, info: b.colorMuted }[s];
+}
+
+function fmtDay(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+}
+
+function header(doc: Doc, r: ExecutiveReport): void {
+  const b = r.brand;
+  const width = doc.page.width - 2 * MARGIN;
+  const logo = logoBytes(b.logoUrl);
+  let drawn = false;
+  if (logo) {
+    try {
+      doc.image(logo, MARGIN, MARGIN, { fit: [160, 40] });
+      drawn = true;
+    } catch {
+      drawn = false;
+    }
+  }
+  if (!drawn) doc.font('bold').fontSize(20).fillColor(b.colorPrimary).text(r.customer.name, MARGIN, MARGIN, { width: width - 180, lineBreak: false, ellipsis: true });
+  doc.font('regular').fontSize(9).fillColor(b.colorMuted).text(`${fmtDay(r.period.from)} – ${fmtDay(r.period.to)}`, MARGIN, MARGIN + 6, { width, align: 'right' });
+  doc.rect(MARGIN, MARGIN + 46, width, 3).fill(b.colorPrimary);
+  doc.y = MARGIN + 60;
+}
+
+function title(doc: Doc, r: ExecutiveReport, text: string): void {
+  doc.font('bold').fontSize(13).fillColor(r.brand.colorText).text(text, MARGIN, doc.y);
+  doc.moveDown(0.4);
+}
+
+/** Starts a new page when fewer than `needed` points are left above the footer. */
+function ensure(doc: Doc, r: ExecutiveReport, needed: number): void {
+  if (doc.y + needed > doc.page.height - MARGIN - FOOTER) {
+    doc.addPage();
+    header(doc, r);
+  }
+}
+
+function kpis(doc: Doc, r: ExecutiveReport): void {
+  const b = r.brand;
+  const width = doc.page.width - 2 * MARGIN;
+  const open = Object.values(r.findingsBySeverity).reduce((a, n) => a + n, 0);
+  const scanned = r.assetCoverage.reduce((a, c) => a + c.scanned, 0);
+  const assets = r.assetCoverage.reduce((a, c) => a + c.total, 0);
+  const trend = r.posture.trend;
+  const cards = [
+    { label: 'Posture score', value: r.posture.score === null ? '—' : String(r.posture.score), note: trend === null ? 'no earlier score' : `${trend > 0 ? '+' : trend < 0 ? '−' : '±'}${Math.abs(trend)} over the period` },
+    { label: 'Open findings', value: String(open), note: `${r.findingsBySeverity.critical} critical, ${r.findingsBySeverity.high} high` },
+    { label: 'Assets scanned', value: `${scanned} of ${assets}`, note: 'during the period' },
+    { label: 'Scans', value: String(r.scanActivity.reduce((a, w) => a + w.scans, 0)), note: 'started in the period' },
+  ];
+  const gap = 10;
+  const w = (width - gap * (cards.length - 1)) / cards.length;
+  const y = doc.y;
+  cards.forEach((card, i) => {
+    const x = MARGIN + i * (w + gap);
+    doc.roundedRect(x, y, w, 64, 4).fill(b.colorSurface);
+    doc.rect(x, y, 3, 64).fill(b.colorPrimary);
+    doc.font('regular').fontSize(8).fillColor(b.colorMuted).text(card.label, x + 10, y + 8, { width: w - 16 });
+    doc.font('bold').fontSize(18).fillColor(b.colorText).text(card.value, x + 10, y + 21, { width: w - 16, lineBreak: false });
+    doc.font('regular').fontSize(7.5).fillColor(b.colorMuted).text(card.note, x + 10, y + 46, { width: w - 16, lineBreak: false, ellipsis: true });
+  });
+  doc.y = y + 80;
+}
+
+/** Axis frame with horizontal grid lines from 0 to `max`; returns a y-mapper. */
+function axes(doc: Doc, r: ExecutiveReport, x: number, y: number, w: number, h: number, max: number, steps: number): (v: number) => number {
+  const b = r.brand;
+  doc.lineWidth(0.5);
+  for (let i = 0; i <= steps; i++) {
+    const v = (max * i) / steps;
+    const gy = y + h - (h * i) / steps;
+    doc.moveTo(x, gy).lineTo(x + w, gy).strokeColor(b.colorBorder).stroke();
+    doc.font('regular').fontSize(7).fillColor(b.colorMuted).text(String(Math.round(v)), x - 28, gy - 4, { width: 24, align: 'right' });
+  }
+  return (v: number) => y + h - (h * v) / (max || 1);
+}
+
+function postureChart(doc: Doc, r: ExecutiveReport, x: number, y: number, w: number, h: number): void {
+  const b = r.brand;
+  const yOf = axes(doc, r, x, y, w, h, 100, 4);
+  const pts = r.posture.series;
+  if (pts.length === 0) {
+    doc.font('regular').fontSize(9).fillColor(b.colorMuted).text('No posture snapshots in the period.', x, y + h / 2 - 5, { width: w, align: 'center' });
+    return;
+  }
+  const from = Date.parse(`${r.period.from}T00:00:00Z`);
+  const span = Math.max(1, Date.parse(`${r.period.to}T00:00:00Z`) - from);
+  const xOf = (day: string) => x + (w * (Date.parse(`${day}T00:00:00Z`) - from)) / span;
+  doc.lineWidth(2).lineJoin('round');
+  pts.forEach((p, i) => (i === 0 ? doc.moveTo(xOf(p.day), yOf(p.score)) : doc.lineTo(xOf(p.day), yOf(p.score))));
+  doc.strokeColor(b.colorPrimary).stroke();
+  const last = pts[pts.length - 1]!;
+  doc.circle(xOf(last.day), yOf(last.score), 3).fill(b.colorPrimary);
+  doc.font('regular').fontSize(7).fillColor(b.colorMuted);
+  doc.text(fmtDay(r.period.from), x, y + h + 4, { width: 80, lineBreak: false });
+  doc.text(fmtDay(r.period.to), x + w - 80, y + h + 4, { width: 80, align: 'right', lineBreak: false });
+}
+
+function severityBars(doc: Doc, r: ExecutiveReport, x: number, y: number, w: number, h: number): void {
+  const b = r.brand;
+  const rows = Object.entries(r.findingsBySeverity) as [Severity, number][];
+  const max = Math.max(1, ...rows.map(([, n]) => n));
+  const rowH = h / rows.length;
+  const labelW = 52;
+  rows.forEach(([s, n], i) => {
+    const ry = y + i * rowH;
+    doc.font('regular').fontSize(8).fillColor(b.colorText).text(severityLabel[s], x, ry + rowH / 2 - 5, { width: labelW, lineBreak: false });
+    const bw = ((w - labelW - 34) * n) / max;
+    doc.rect(x + labelW, ry + 3, w - labelW - 34, rowH - 6).fill(b.colorSurface);
+    if (n > 0) doc.rect(x + labelW, ry + 3, Math.max(1.5, bw), rowH - 6).fill(severityColour(r, s));
+    doc.font('bold').fontSize(8).fillColor(b.colorText).text(String(n), x + w - 30, ry + rowH / 2 - 5, { width: 30, align: 'right', lineBreak: false });
+  });
+}
+
+function scanBars(doc: Doc, r: ExecutiveReport, x: number, y: number, w: number, h: number): void {
+  const b = r.brand;
+  const weeks = r.scanActivity;
+  const max = Math.max(4, ...weeks.map((wk) => wk.scans));
+  const steps = 4;
+  const top = Math.ceil(max / steps) * steps;
+  const yOf = axes(doc, r, x, y, w, h, top, steps);
+  const slot = w / Math.max(1, weeks.length);
+  weeks.forEach((wk, i) => {
+    const bx = x + i * slot + slot * 0.2;
+    const bw = slot * 0.6;
+    if (wk.scans > 0) doc.rect(bx, yOf(wk.scans), bw, y + h - yOf(wk.scans)).fill(b.colorPrimary);
+    if (wk.failed > 0) doc.rect(bx, yOf(wk.failed), bw, y + h - yOf(wk.failed)).fill(b.colorDanger);
+    const d = new Date(`${wk.weekStart}T00:00:00Z`);
+    doc.font('regular').fontSize(6.5).fillColor(b.colorMuted).text(d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' }), x + i * slot, y + h + 4, { width: slot, align: 'center', lineBreak: false });
+  });
+}
+
+function coverageTable(doc: Doc, r: ExecutiveReport, x: number, y: number, w: number): void {
+  const b = r.brand;
+  const cols = [w * 0.3, w * 0.2, w * 0.22, w * 0.28];
+  const heads = ['Kind', 'Assets', 'Scanned', 'Not scanned'];
+  const row = (cells: string[], ry: number, bold: boolean) => {
+    let cx = x;
+    cells.forEach((c, i) => {
+      doc.font(bold ? 'bold' : 'regular').fontSize(8).fillColor(b.colorText).text(c, cx + 4, ry + 4, { width: cols[i]! - 8, align: i === 0 ? 'left' : 'right', lineBreak: false });
+      cx += cols[i]!;
+    });
+  };
+  doc.rect(x, y, w, 16).fill(b.colorSurface);
+  row(heads, y, true);
+  let ry = y + 16;
+  for (const c of r.assetCoverage) {
+    row([kindLabel[c.kind] ?? c.kind, String(c.total), String(c.scanned), String(c.notScanned)], ry, false);
+    doc.moveTo(x, ry + 16).lineTo(x + w, ry + 16).lineWidth(0.5).strokeColor(b.colorBorder).stroke();
+    ry += 16;
+  }
+  doc.y = ry;
+}
+
+const findingCols = [
+  { head: 'Severity', width: 0.12 },
+  { head: 'Finding', width: 0.4 },
+  { head: 'Asset', width: 0.32 },
+  { head: 'Age (days)', width: 0.16, right: true },
+];
+
+function findingsHeader(doc: Doc, r: ExecutiveReport, w: number): void {
+  const y = doc.y;
+  doc.rect(MARGIN, y, w, 18).fill(r.brand.colorPrimary);
+  let x = MARGIN;
+  for (const c of findingCols) {
+    doc.font('bold').fontSize(8).fillColor('#ffffff').text(c.head, x + 5, y + 5, { width: c.width * w - 10, align: c.right ? 'right' : 'left', lineBreak: false });
+    x += c.width * w;
+  }
+  doc.y = y + 18;
+}
+
+function findingsTable(doc: Doc, r: ExecutiveReport): void {
+  const b = r.brand;
+  const w = doc.page.width - 2 * MARGIN;
+  if (r.topRisks.length === 0) {
+    doc.font('regular').fontSize(9).fillColor(b.colorMuted).text('No open findings at the end of the period.', MARGIN, doc.y);
+    return;
+  }
+  ensure(doc, r, 18 + 24);
+  findingsHeader(doc, r, w);
+  r.topRisks.forEach((f, i) => {
+    const cells = [severityLabel[f.severity], f.title, f.asset, String(f.ageDays)];
+    doc.font('regular').fontSize(8);
+    const h = Math.max(...cells.map((c, j) => doc.heightOfString(c, { width: findingCols[j]!.width * w - 10 }))) + 10;
+    if (doc.y + h > doc.page.height - MARGIN - FOOTER) {
+      doc.addPage();
+      header(doc, r);
+      findingsHeader(doc, r, w);
+    }
+    const y = doc.y;
+    if (i % 2 === 1) doc.rect(MARGIN, y, w, h).fill(b.colorSurface);
+    let x = MARGIN;
+    cells.forEach((c, j) => {
+      const col = findingCols[j]!;
+      if (j === 0) doc.rect(x + 5, y + 6, 5, 5).fill(severityColour(r, f.severity));
+      doc.font(j === 0 ? 'bold' : 'regular').fontSize(8).fillColor(b.colorText).text(c, x + 5 + (j === 0 ? 9 : 0), y + 5, { width: col.width * w - 10 - (j === 0 ? 9 : 0), align: col.right ? 'right' : 'left' });
+      x += col.width * w;
+    });
+    doc.y = y + h;
+  });
+}
+
+function footers(doc: Doc, r: ExecutiveReport): void {
+  const range = doc.bufferedPageRange();
+  const w = doc.page.width - 2 * MARGIN;
+  const attribution = r.msp ? `Prepared by ${r.msp.name} for ${r.customer.name}` : `Prepared for ${r.customer.name}`;
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const y = doc.page.height - MARGIN - 12;
+    // Writing below the bottom margin would add a page: lift the margin while the footer is drawn.
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc.moveTo(MARGIN, y - 6).lineTo(MARGIN + w, y - 6).lineWidth(0.5).strokeColor(r.brand.colorBorder).stroke();
+    doc.font('regular').fontSize(8).fillColor(r.brand.colorMuted);
+    doc.text(attribution, MARGIN, y, { width: w * 0.7, lineBreak: false, ellipsis: true });
+    doc.text(`Page ${i + 1} of ${range.count}`, MARGIN + w * 0.7, y, { width: w * 0.3, align: 'right', lineBreak: false });
+    doc.page.margins.bottom = bottom;
+  }
+}
+
+/** Draws the report; the returned stream yields the PDF's bytes as pdfkit writes them. */
+export function executiveReportPdf(r: ExecutiveReport, options: PdfOptions = {}): Readable {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
+    bufferPages: true,
+    compress: options.compress ?? true,
+    info: { Title: `Executive report — ${r.customer.name}`, Author: r.msp?.name ?? r.customer.name, Subject: `${r.period.from} to ${r.period.to}` },
+  });
+  doc.registerFont('regular', FONT);
+  doc.registerFont('bold', FONT_BOLD);
+  const out = new PassThrough();
+  doc.pipe(out);
+
+  const b = r.brand;
+  const w = doc.page.width - 2 * MARGIN;
+  header(doc, r);
+  doc.font('bold').fontSize(18).fillColor(b.colorText).text('Executive security report', MARGIN, doc.y);
+  doc.font('regular').fontSize(10).fillColor(b.colorMuted).text(`${r.customer.name} · ${fmtDay(r.period.from)} to ${fmtDay(r.period.to)}`);
+  doc.moveDown(0.8);
+  kpis(doc, r);
+
+  const half = (w - 24) / 2;
+  const chartH = 110;
+  ensure(doc, r, chartH + 50);
+  let y = doc.y;
+  doc.font('bold').fontSize(11).fillColor(b.colorText).text('Posture trend', MARGIN, y);
+  doc.text('Open findings by severity', MARGIN + half + 24, y);
+  y += 22;
+  postureChart(doc, r, MARGIN + 28, y, half - 28, chartH);
+  severityBars(doc, r, MARGIN + half + 24, y, half, chartH);
+  doc.y = y + chartH + 28;
+
+  ensure(doc, r, chartH + 50);
+  y = doc.y;
+  doc.font('bold').fontSize(11).fillColor(b.colorText).text('Scans per week', MARGIN, y);
+  doc.text('Asset coverage', MARGIN + half + 24, y);
+  y += 22;
+  scanBars(doc, r, MARGIN + 28, y, half - 28, chartH);
+  coverageTable(doc, r, MARGIN + half + 24, y, half);
+  doc.y = y + chartH + 28;
+
+  ensure(doc, r, 80);
+  title(doc, r, 'Top risks');
+  doc.font('regular').fontSize(8.5).fillColor(b.colorMuted).text('Findings open at the end of the period, most severe first, then oldest first.', MARGIN, doc.y, { width: w });
+  doc.moveDown(0.6);
+  findingsTable(doc, r);
+
+  footers(doc, r);
+  doc.end();
+  return out;
+}

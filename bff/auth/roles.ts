@@ -29,13 +29,15 @@ export type Permission =
    */
   | 'quotas:write'
   /** Price quotes for an IP count (unit costs only with pricing:manage). */
-  | 'quotes:read';
+  | 'quotes:read'
+  /** The theme of the org (its fleet theme, which its customers inherit) and of its customers. */
+  | 'themes:manage';
 
 /** What each role may do; which rows it may do it to is decided by RLS. */
 const permissions: Record<Role, readonly Permission[]> = {
   msp_admin: [
     'fleet:read', 'customers:read', 'customers:create', 'customers:manage', 'users:read', 'audit:read', 'assets:write',
-    'pricing:manage', 'billing:read', 'quotas:write', 'quotes:read',
+    'pricing:manage', 'billing:read', 'quotas:write', 'quotes:read', 'themes:manage',
   ],
   msp_analyst: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotes:read'],
   msp_account_manager: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotes:read'],

@@ -20,6 +20,7 @@ export const problemTypes = {
   not_found: 'Not found',
   conflict: 'Conflict',
   invalid_transition: 'Invalid transition',
+  inaccessible_theme: 'Inaccessible theme',
   precondition_failed: 'Precondition failed',
   precondition_required: 'Precondition required',
   idempotency_key_reused: 'Idempotency key reused',

@@ -206,11 +206,22 @@ export async function executiveReport(tx: Tx, customerId: string, period: Report
     if (s.status === 'failed') week.failed++;
   }
 
-  const [theme] = await queryRows<{ color_primary: string | null; color_accent: string | null; color_text: string | null; color_danger: string | null; color_warning: string | null; color_success: string | null; logo_url: string | null }>(
+  // The customer's own theme row, then its seller's (the fleet theme, read through
+  // portico.fleet_theme since the customer's users cannot see the seller's row), then the preset.
+  type ThemeRow = { color_primary: string | null; color_accent: string | null; color_text: string | null; color_danger: string | null; color_warning: string | null; color_success: string | null; mode: string | null };
+  const [own] = await queryRows<ThemeRow & { logo_url: string | null }>(
     tx,
-    sql`select color_primary, color_accent, color_text, color_danger, color_warning, color_success, logo_url
+    sql`select color_primary, color_accent, color_text, color_danger, color_warning, color_success, mode::text as mode, logo_url
           from themes where tenant_id = ${customerId}::uuid`,
   );
+  const [fleet] = await queryRows<ThemeRow>(
+    tx,
+    sql`select color_primary, color_accent, color_text, color_danger, color_warning, color_success, mode
+          from portico.fleet_theme(${customerId}::uuid)`,
+  );
+  // Paper is light: a dark theme's text colour would not read on it.
+  const textOf = (row: ThemeRow | undefined) => (row && row.mode !== 'dark' ? row.color_text : null);
+  const pick = (key: Exclude<keyof ThemeRow, 'mode' | 'color_text'>) => own?.[key] ?? fleet?.[key] ?? null;
 
   return {
     customer,
@@ -227,13 +238,13 @@ export async function executiveReport(tx: Tx, customerId: string, period: Report
     assetCoverage,
     scanActivity,
     brand: reportBrand({
-      colorPrimary: theme?.color_primary ?? null,
-      colorAccent: theme?.color_accent ?? null,
-      colorText: theme?.color_text ?? null,
-      colorDanger: theme?.color_danger ?? null,
-      colorWarning: theme?.color_warning ?? null,
-      colorSuccess: theme?.color_success ?? null,
-      logoUrl: theme?.logo_url ?? null,
+      colorPrimary: pick('color_primary'),
+      colorAccent: pick('color_accent'),
+      colorText: textOf(own) ?? textOf(fleet),
+      colorDanger: pick('color_danger'),
+      colorWarning: pick('color_warning'),
+      colorSuccess: pick('color_success'),
+      logoUrl: own?.logo_url ?? null,
     }),
   };
 }

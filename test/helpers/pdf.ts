@@ -22,18 +22,24 @@ interface PdfObject {
 function objects(bytes: Uint8Array): Map<number, PdfObject> {
   const text = Buffer.from(bytes).toString('latin1');
   const out = new Map<number, PdfObject>();
-  for (const m of text.matchAll(/(\d+) 0 obj\s([\s\S]*?)\bendobj/g)) {
-    const body = m[2]!;
-    const at = body.search(/\bstream\r?\n/);
-    if (at < 0) {
-      out.set(Number(m[1]), { dict: body, stream: null });
+  const header = /(\d+) 0 obj\s/g;
+  for (let m = header.exec(text); m; m = header.exec(text)) {
+    const from = m.index + m[0].length;
+    const streamAt = text.indexOf('stream\n', from);
+    const endAt = text.indexOf('endobj', from);
+    if (streamAt < 0 || streamAt > endAt) {
+      out.set(Number(m[1]), { dict: text.slice(from, endAt), stream: null });
+      header.lastIndex = endAt;
       continue;
     }
-    const dict = body.slice(0, at);
-    const start = at + body.slice(at).indexOf('\n') + 1;
-    let raw = body.slice(start, body.lastIndexOf('endstream')).replace(/\r?\n$/, '');
+    // A stream is read by its /Length: its bytes may contain anything, `endobj` included.
+    const dict = text.slice(from, streamAt);
+    const length = Number(/\/Length (\d+)/.exec(dict)?.[1] ?? NaN);
+    const start = streamAt + 'stream\n'.length;
+    let raw = text.slice(start, start + length);
     if (/\/FlateDecode/.test(dict)) raw = inflateSync(Buffer.from(raw, 'latin1')).toString('latin1');
     out.set(Number(m[1]), { dict, stream: raw });
+    header.lastIndex = text.indexOf('endobj', start + length);
   }
   return out;
 }

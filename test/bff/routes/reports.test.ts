@@ -140,11 +140,12 @@ for (const backend of backends) {
       assert.ok(!pages[0]!.fills.includes('#0b5cad'), 'not the preset\'s');
     });
 
-    test('without a theme the light preset brands it; a data: PNG logo replaces the wordmark', async () => {
+    test('without colours of its own the fleet theme brands it; a data: PNG logo replaces the wordmark', async () => {
       const other = world.orgs.customersA.find((c) => c !== customer)!;
       await owner(sql`delete from themes where tenant_id = ${other}::uuid`);
+      const [fleet] = await owner<{ color_primary: string | null }>(sql`select color_primary from themes where tenant_id = ${world.orgs.mspA}::uuid`);
       const plain = readPdf((await getPdf(other)).bytes);
-      assert.ok(plain[0]!.fills.includes('#0b5cad'));
+      assert.ok(plain[0]!.fills.includes(fleet?.color_primary ?? '#0b5cad'));
       const name = (await getJson(other)).customer.name;
       assert.equal(plain[0]!.lines[0], name);
 
@@ -155,6 +156,32 @@ for (const backend of backends) {
 
       await setTheme(other, null, 'https://cdn.example/logo.png');
       assert.equal(readPdf((await getPdf(other)).bytes)[0]!.lines[0], name, 'a logo that is not a data: URL falls back to the wordmark');
+    });
+
+    test("a customer without colours of its own takes its MSP's fleet theme, for its own users too", async () => {
+      const [active] = await owner<{ tenant_id: string }>(
+        sql`select u.tenant_id from users u join role_assignments r on r.user_id = u.id
+             where r.role = 'customer_admin' and u.status = 'active' and u.tenant_id = any(${`{${world.orgs.customersA.join(',')}}`}::uuid[])
+             order by u.tenant_id limit 1`,
+      );
+      const id = active!.tenant_id;
+      await owner(sql`delete from themes where tenant_id = ${id}::uuid`);
+      const [before] = await owner<{ color_primary: string | null }>(sql`select color_primary from themes where tenant_id = ${world.orgs.mspA}::uuid`);
+      await setTheme(world.orgs.mspA, '#5a2d82');
+      try {
+        assert.equal((await getJson(id)).brand.colorPrimary, '#5a2d82');
+        const own = await world.customerToken(id, 'customer_admin');
+        assert.equal((await getJson(id, '', own)).brand.colorPrimary, '#5a2d82');
+        assert.ok(readPdf((await getPdf(id, '', own)).bytes)[0]!.fills.includes('#5a2d82'));
+        await setTheme(world.orgs.mspA, null);
+        assert.equal((await getJson(id)).brand.colorPrimary, '#0b5cad', 'neither has one: the light preset');
+        await setTheme(id, '#1d7a5f');
+        assert.equal((await getJson(id)).brand.colorPrimary, '#1d7a5f', "the customer's own colour wins");
+      } finally {
+        if (before) await setTheme(world.orgs.mspA, before.color_primary);
+        else await owner(sql`delete from themes where tenant_id = ${world.orgs.mspA}::uuid`);
+        await owner(sql`delete from themes where tenant_id = ${id}::uuid`);
+      }
     });
 
     test('a long findings table spans pages, repeats its header, and never splits a row', async () => {

@@ -16,6 +16,7 @@ import { meRoutes } from './routes/me.js';
 import { onboardingRoutes } from './routes/onboarding.js';
 import { preferencesRoutes } from './routes/preferences.js';
 import { pricingRoutes } from './routes/pricing.js';
+import { themesRoutes } from './routes/themes.js';
 import { reportsRoutes } from './routes/reports.js';
 import { wellKnownRoutes } from './routes/well-known.js';
 
@@ -82,6 +83,7 @@ export function createApp(deps: Deps) {
   app.route('/', reportsRoutes());
   app.route('/', ipDistributionRoutes());
   app.route('/', billingRoutes());
+  app.route('/', themesRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'embedSession', {
     type: 'http',

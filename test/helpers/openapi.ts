@@ -338,6 +338,12 @@ export const collections: Record<string, Collection> = {
     scope: 'visible',
     objects: (world) => queryRows<AddressableObject>(world.database.db, sql`select id, tenant_id as tenant from project_keys order by id`),
   },
+  // Every org has a theme (its own row or the fallback), the MSPs' own included; a customer
+  // that revoked its MSP's access hides it like its other data.
+  themes: {
+    scope: 'visible',
+    objects: (world) => queryRows<AddressableObject>(world.database.db, sql`select id, id as tenant from orgs order by id`),
+  },
   // Invitees first: the routes that address one user so far act on a pending invite.
   users: {
     scope: 'visible',
@@ -427,6 +433,20 @@ export const exampleBodies: Record<string, (world: World) => Record<string, unkn
     sell: { currency: 'EUR', articleName: 'Suite scanning per IP', articleNumber: 'SUITE-1', tiers: [{ upTo: 50, unitMinor: 500 }, { upTo: 250, unitMinor: 400 }, { upTo: null, unitMinor: 300 }] },
     cost: { currency: 'EUR', articleName: 'Suite scanning per IP', articleNumber: 'SUITE-1', tiers: [{ upTo: 50, unitMinor: 300 }, { upTo: 250, unitMinor: 250 }, { upTo: null, unitMinor: 200 }] },
     prepaidDiscountBps: 250,
+  }),
+  // Another accessible primary each time, so every accepted change is one; every field set so each gets mutated.
+  'PUT /v1/themes/{orgId}': () => ({
+    colorPrimary: `#0b5c${(0x10 + Math.floor(Math.random() * 0x90)).toString(16)}`,
+    colorAccent: '#7a3e9d',
+    colorBackground: '#ffffff',
+    colorText: '#1b1f24',
+    colorDanger: '#b3261e',
+    colorWarning: '#8a5300',
+    colorSuccess: '#1a7139',
+    fontFamily: 'Inter, Arial, sans-serif',
+    borderRadius: '8px',
+    spacingUnit: '4px',
+    mode: 'light',
   }),
   // No customerId: every caller prices for its own org (the field is still mutated).
   'POST /v1/quotes': () => ({ ips: 300 }),

@@ -42,6 +42,9 @@ export interface ExecutiveReport {
   customer: { id: string; name: string; slug: string };
   /** The MSP the customer belongs to; null when the caller cannot see it (the customer's own users). */
   msp: { id: string; name: string } | null;
+  /** The seller the report is attributed to (the nearest MSP or sub-partner above the customer),
+   *  read through portico.seller_name so the customer's own users get it too; null when none. */
+  preparedBy: string | null;
   period: ReportPeriod;
   generatedAt: string;
   posture: {
@@ -122,6 +125,8 @@ export async function executiveReport(tx: Tx, customerId: string, period: Report
           select o.id, o.parent_id, o.kind, o.name, up.depth + 1 from orgs o join up on o.id = up.parent_id
         ) select id, name from up where kind = 'msp' order by depth limit 1`,
   );
+
+  const [seller] = await queryRows<{ name: string | null }>(tx, sql`select portico.seller_name(${customerId}::uuid) as name`);
 
   const series = await queryRows<{ day: string; score: number }>(
     tx,
@@ -226,6 +231,7 @@ export async function executiveReport(tx: Tx, customerId: string, period: Report
   return {
     customer,
     msp: msp ?? null,
+    preparedBy: seller?.name ?? null,
     period,
     generatedAt: now.toISOString(),
     posture: {

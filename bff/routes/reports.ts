@@ -25,6 +25,10 @@ export const ExecutiveReport = z
   .object({
     customer: z.object({ id: Uuid, name: z.string(), slug: z.string() }),
     msp: z.object({ id: Uuid, name: z.string() }).nullable().describe("The customer's MSP; null when the caller cannot see it"),
+    preparedBy: z
+      .string()
+      .nullable()
+      .describe("The seller the report is attributed to (the nearest MSP or sub-partner above the customer), for the customer's own users too; null when none"),
     period: z.object({ from: z.string(), to: z.string() }),
     generatedAt: Timestamp,
     posture: z.object({

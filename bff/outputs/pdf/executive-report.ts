@@ -247,7 +247,7 @@ function findingsTable(doc: Doc, r: ExecutiveReport): void {
 function footers(doc: Doc, r: ExecutiveReport): void {
   const range = doc.bufferedPageRange();
   const w = doc.page.width - 2 * MARGIN;
-  const attribution = r.msp ? `Prepared by ${r.msp.name} for ${r.customer.name}` : `Prepared for ${r.customer.name}`;
+  const attribution = r.preparedBy ? `Prepared by ${r.preparedBy} for ${r.customer.name}` : `Prepared for ${r.customer.name}`;
   for (let i = range.start; i < range.start + range.count; i++) {
     doc.switchToPage(i);
     const y = doc.page.height - MARGIN - 12;
@@ -269,7 +269,7 @@ export function executiveReportPdf(r: ExecutiveReport, options: PdfOptions = {})
     margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
     bufferPages: true,
     compress: options.compress ?? true,
-    info: { Title: `Executive report — ${r.customer.name}`, Author: r.msp?.name ?? r.customer.name, Subject: `${r.period.from} to ${r.period.to}` },
+    info: { Title: `Executive report — ${r.customer.name}`, Author: r.preparedBy ?? r.customer.name, Subject: `${r.period.from} to ${r.period.to}` },
   });
   doc.registerFont('regular', FONT);
   doc.registerFont('bold', FONT_BOLD);

@@ -15,6 +15,7 @@ import { expectFieldError, expectProblem } from '../../helpers/problem.js';
 interface Report {
   customer: { id: string; name: string; slug: string };
   msp: { id: string; name: string } | null;
+  preparedBy: string | null;
   period: { from: string; to: string };
   posture: { score: number | null; trend: number | null; series: { day: string; score: number }[] };
   findingsBySeverity: Record<string, number>;
@@ -69,6 +70,7 @@ for (const backend of backends) {
       );
       assert.equal(r.customer.name, names!.name);
       assert.equal(r.msp?.name, names!.msp);
+      assert.equal(r.preparedBy, names!.msp);
 
       const [latest] = await owner<{ score: number }>(sql`select score from posture_snapshots where tenant_id = ${customer}::uuid and day <= '2026-11-25' order by day desc limit 1`);
       const [start] = await owner<{ score: number }>(sql`select score from posture_snapshots where tenant_id = ${customer}::uuid and day <= '2026-10-27' order by day desc limit 1`);
@@ -133,7 +135,7 @@ for (const backend of backends) {
         assert.equal(first[first.indexOf(label) + 1], String(r.findingsBySeverity[key]), `${label} bar`);
       }
       pages.forEach((p, i) => {
-        assert.ok(p.lines.includes(`Prepared by ${r.msp!.name} for ${r.customer.name}`), `attribution on page ${i + 1}`);
+        assert.ok(p.lines.includes(`Prepared by ${r.preparedBy!} for ${r.customer.name}`), `attribution on page ${i + 1}`);
         assert.ok(p.lines.includes(`Page ${i + 1} of ${pages.length}`), `page number on page ${i + 1}`);
       });
       assert.ok(pages[0]!.fills.includes('#1d7a5f'), 'the customer\'s primary colour fills');
@@ -236,9 +238,12 @@ for (const backend of backends) {
       const own = await world.customerToken(mine, 'customer_admin');
       const r = await getJson(mine, '', own);
       assert.equal(r.customer.id, mine);
-      // The customer's own users cannot see the MSP's org: the attribution names the customer only.
+      // The customer's own users cannot see the MSP's org, but the attribution still names it.
       assert.equal(r.msp, null);
-      assert.ok(readPdf((await getPdf(mine, '', own)).bytes)[0]!.lines.includes(`Prepared for ${r.customer.name}`));
+      const [seller] = await owner<{ name: string }>(sql`select m.name from orgs o join orgs m on m.id = o.parent_id where o.id = ${mine}::uuid`);
+      assert.equal(r.preparedBy, seller!.name);
+      const lines = readPdf((await getPdf(mine, '', own)).bytes)[0]!.lines;
+      assert.ok(lines.includes(`Prepared by ${seller!.name} for ${r.customer.name}`), 'attribution names the MSP');
       await expectProblem(await world.request(`/v1/customers/${theirs}/reports/executive.pdf`, { token: own }), 404, 'not-found');
     });
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { minorToDecimal } from '../../demo/dom.js';
-import { launchChromium, root, startDemo, stopDemo } from '../helpers/demo-server.js';
+import { launchChromium, root, startDemo, stopDemo, waitFor } from '../helpers/demo-server.js';
 
 /**
  * The MSP's money pages in the demo portal, in real Chromium against `npm start`: an MSP admin
@@ -93,15 +93,6 @@ describe('billing and pricing pages in the demo portal', () => {
     await page.waitForSelector('main[data-state="ready"]');
   }
 
-  async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
 
   test('more IPs set with the widget appear under Reports → Billing at the invoice preview’s amount', async () => {
     await page.goto(url);

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { openDatabase, queryRows } from '../../bff/db/client.js';
-import { launchChromium, root, startDemo, stopDemo } from '../helpers/demo-server.js';
+import { launchChromium, root, startDemo, stopDemo, waitFor } from '../helpers/demo-server.js';
 
 /**
  * A customer's whole life in the demo portal, in real Chromium against `npm start`: an MSP admin
@@ -62,15 +62,6 @@ describe('customer lifecycle in the demo portal (create → invite → lock → 
     return ((await res.json()) as { items: OutboxItem[] }).items;
   }
 
-  async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
 
   test('the tenant is created, invited, locked and purged without a trace', async () => {
     await page.goto(url);

@@ -26,14 +26,14 @@ function formatFor(timeZone: string): Intl.DateTimeFormat {
 }
 
 /** The local wall-clock time at `ms`, expressed as if it were UTC milliseconds (whole seconds). */
-function wallClock(ms: number, timeZone: string): number {
+export function wallClock(ms: number, timeZone: string): number {
   const parts: Record<string, string> = {};
   for (const p of formatFor(timeZone).formatToParts(ms)) parts[p.type] = p.value;
   return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour) % 24, Number(parts.minute), Number(parts.second));
 }
 
 /** The zone's offset from UTC at instant `ms`, in milliseconds (positive east of Greenwich). */
-function offsetAt(ms: number, timeZone: string): number {
+export function offsetAt(ms: number, timeZone: string): number {
   const whole = Math.floor(ms / 1000) * 1000;
   return wallClock(whole, timeZone) - whole;
 }

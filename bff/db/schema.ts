@@ -12,6 +12,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  customType,
   date,
   foreignKey,
   index,
@@ -29,6 +30,10 @@ import {
 } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => Buffer.from(value),
+});
 
 export const orgKind = pgEnum('org_kind', ['msp', 'partner', 'customer', 'enterprise']);
 export const partnershipType = pgEnum('partnership_type', ['mssp', 'reseller']);
@@ -65,6 +70,7 @@ export const severity = pgEnum('severity', ['critical', 'high', 'medium', 'low',
 export const findingStatus = pgEnum('finding_status', ['open', 'resolved', 'accepted_risk']);
 export const themeMode = pgEnum('theme_mode', ['light', 'dark']);
 export const emailStatus = pgEnum('email_status', ['queued', 'sending', 'sent', 'failed']);
+export const reportFrequency = pgEnum('report_frequency', ['weekly', 'monthly']);
 export const priceTableKind = pgEnum('price_table_kind', ['sell', 'cost']);
 export const subscriptionEventKind = pgEnum('subscription_event_kind', [
   'started',
@@ -406,10 +412,90 @@ export const themes = pgTable('themes', {
   borderRadius: text('border_radius'),
   spacingUnit: text('spacing_unit'),
   mode: themeMode('mode'),
-  logoUrl: text('logo_url'),
+  /** The org's current logo (`logos.id`); null falls back to the fleet theme's. */
+  logoId: uuid('logo_id'),
   version: integer('version').notNull().default(1),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
+
+/**
+ * Uploaded logos, immutable: a new upload is a new row and the theme points at it. `image` is
+ * what the widgets show (an SVG only after sanitising); `raster` is a PNG of it for email and
+ * PDF, which do not show SVG.
+ */
+export const logos = pgTable(
+  'logos',
+  {
+    tenantId: tenantId().notNull(),
+    id: uuid('id').notNull().default(sql`gen_random_uuid()`),
+    /** image/png, image/jpeg or image/svg+xml. */
+    contentType: text('content_type').notNull(),
+    image: bytea('image').notNull(),
+    raster: bytea('raster').notNull(),
+    rasterWidth: integer('raster_width').notNull(),
+    rasterHeight: integer('raster_height').notNull(),
+    sha256: text('sha256').notNull(),
+    createdBy: uuid('created_by'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+/**
+ * Scheduled executive-report emails of a customer (`tenant_id`): weekly on a weekday or monthly
+ * on a day, at a local time in `time_zone`. `next_run_at` is the next slot in UTC; the job runs
+ * with the scope of `created_by`.
+ */
+export const reportSchedules = pgTable(
+  'report_schedules',
+  {
+    tenantId: tenantId().notNull(),
+    id: uuid('id').notNull().default(sql`gen_random_uuid()`),
+    frequency: reportFrequency('frequency').notNull(),
+    /** ISO weekday 1 (Monday) … 7, for weekly schedules. */
+    weekday: smallint('weekday'),
+    /** 1 … 28, for monthly schedules. */
+    dayOfMonth: smallint('day_of_month'),
+    /** Local time of day, `HH:MM`. */
+    sendTime: text('send_time').notNull(),
+    timeZone: text('time_zone').notNull(),
+    recipients: text('recipients').array().notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    nextRunAt: ts('next_run_at'),
+    lastRunAt: ts('last_run_at'),
+    createdBy: uuid('created_by').notNull(),
+    version: integer('version').notNull().default(1),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('report_schedules_next_run_idx').on(t.nextRunAt)],
+);
+
+/**
+ * Every executive-report email sent or queued: by a schedule (one row per slot, so a slot is
+ * never sent twice) or on request. The message itself is the `email_messages` row.
+ */
+export const reportSends = pgTable(
+  'report_sends',
+  {
+    tenantId: tenantId().notNull(),
+    id: uuid('id').notNull().default(sql`gen_random_uuid()`),
+    scheduleId: uuid('schedule_id'),
+    /** The schedule's slot, or when the send was requested. */
+    runAt: ts('run_at').notNull(),
+    periodFrom: date('period_from', { mode: 'string' }).notNull(),
+    periodTo: date('period_to', { mode: 'string' }).notNull(),
+    recipients: text('recipients').array().notNull(),
+    emailId: uuid('email_id'),
+    requestedBy: uuid('requested_by'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('report_sends_slot_key').on(t.tenantId, t.scheduleId, t.runAt),
+    index('report_sends_tenant_created_idx').on(t.tenantId, t.createdAt),
+  ],
+);
 
 export const apiKeys = pgTable(
   'api_keys',

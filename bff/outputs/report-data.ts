@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { themeTokens, type ThemeRecord } from '../../themes/loader.js';
 import { queryRows, type Tx } from '../db/client.js';
+import { logoPath, readLogoImage } from '../domain/logo.js';
 
 /**
  * The executive report of one customer over a period of whole UTC days: its posture, its open
@@ -23,7 +24,7 @@ export interface ReportPeriod {
   to: string;
 }
 
-/** The colours and logo the report is branded with: the customer's theme over the light preset. */
+/** The colours and logo the report is branded with: the customer's theme, then its seller's, over the light preset. */
 export interface ReportBrand {
   colorPrimary: string;
   colorAccent: string;
@@ -34,7 +35,9 @@ export interface ReportBrand {
   colorDanger: string;
   colorWarning: string;
   colorSuccess: string;
-  /** The theme's logo URL as stored (only `data:` PNG/JPEG URLs are drawn); null when none. */
+  /** The logo (the customer's own, else its seller's fleet logo); null when neither has one. */
+  logoId: string | null;
+  /** The logo's public path, `/v1/logos/<id>`; null when none. */
   logoUrl: string | null;
 }
 
@@ -83,7 +86,7 @@ function weekStart(day: Date): Date {
 }
 
 /** The brand of a theme row (any field may be null) over the light preset; print is always light. */
-export function reportBrand(row: Partial<Record<keyof ThemeRecord, string | null>> & { logoUrl?: string | null } = {}): ReportBrand {
+export function reportBrand(row: Partial<Record<keyof ThemeRecord, string | null>> & { logoId?: string | null } = {}): ReportBrand {
   const record: ThemeRecord = {};
   for (const key of ['colorPrimary', 'colorAccent', 'colorText', 'colorDanger', 'colorWarning', 'colorSuccess'] as const) {
     const v = row[key];
@@ -101,8 +104,18 @@ export function reportBrand(row: Partial<Record<keyof ThemeRecord, string | null
     colorDanger: token('danger'),
     colorWarning: token('warning'),
     colorSuccess: token('success'),
-    logoUrl: row.logoUrl ?? null,
+    logoId: row.logoId ?? null,
+    logoUrl: row.logoId ? logoPath(row.logoId) : null,
   };
+}
+
+/**
+ * The PNG variant of the report's logo, for the PDF (the JSON carries only its id and path);
+ * null when the brand has none.
+ */
+export async function reportLogoRaster(tx: Tx, brand: ReportBrand): Promise<Buffer | null> {
+  if (!brand.logoId) return null;
+  return (await readLogoImage(tx, brand.logoId))?.raster ?? null;
 }
 
 export async function executiveReport(tx: Tx, customerId: string, period: ReportPeriod, now: Date): Promise<ExecutiveReport | null> {
@@ -213,15 +226,24 @@ export async function executiveReport(tx: Tx, customerId: string, period: Report
 
   // The customer's own theme row, then its seller's (the fleet theme, read through
   // portico.fleet_theme since the customer's users cannot see the seller's row), then the preset.
-  type ThemeRow = { color_primary: string | null; color_accent: string | null; color_text: string | null; color_danger: string | null; color_warning: string | null; color_success: string | null; mode: string | null };
-  const [own] = await queryRows<ThemeRow & { logo_url: string | null }>(
+  type ThemeRow = {
+    color_primary: string | null;
+    color_accent: string | null;
+    color_text: string | null;
+    color_danger: string | null;
+    color_warning: string | null;
+    color_success: string | null;
+    mode: string | null;
+    logo_id: string | null;
+  };
+  const [own] = await queryRows<ThemeRow>(
     tx,
-    sql`select color_primary, color_accent, color_text, color_danger, color_warning, color_success, mode::text as mode, logo_url
+    sql`select color_primary, color_accent, color_text, color_danger, color_warning, color_success, mode::text as mode, logo_id
           from themes where tenant_id = ${customerId}::uuid`,
   );
   const [fleet] = await queryRows<ThemeRow>(
     tx,
-    sql`select color_primary, color_accent, color_text, color_danger, color_warning, color_success, mode
+    sql`select color_primary, color_accent, color_text, color_danger, color_warning, color_success, mode, logo_id
           from portico.fleet_theme(${customerId}::uuid)`,
   );
   // Paper is light: a dark theme's text colour would not read on it.
@@ -250,7 +272,7 @@ export async function executiveReport(tx: Tx, customerId: string, period: Report
       colorDanger: pick('color_danger'),
       colorWarning: pick('color_warning'),
       colorSuccess: pick('color_success'),
-      logoUrl: own?.logo_url ?? null,
+      logoId: pick('logo_id'),
     }),
   };
 }

@@ -7,7 +7,7 @@ import { dbPrincipal, type AppEnv } from '../http/env.js';
 import { HttpProblem, notFound } from '../http/problem.js';
 import { router } from '../http/router.js';
 import { executiveReportPdf } from '../outputs/pdf/executive-report.js';
-import { assetKinds, defaultPeriod, executiveReport, severities, type ExecutiveReport as Report, type ReportPeriod } from '../outputs/report-data.js';
+import { assetKinds, defaultPeriod, executiveReport, reportLogoRaster, severities, type ExecutiveReport as Report, type ReportPeriod } from '../outputs/report-data.js';
 import { commonErrors, IdParam, json, notFoundError, Timestamp, Uuid } from './schemas.js';
 
 /** The longest period one report covers, in days. */
@@ -61,7 +61,8 @@ export const ExecutiveReport = z
       colorDanger: z.string(),
       colorWarning: z.string(),
       colorSuccess: z.string(),
-      logoUrl: z.string().nullable(),
+      logoId: Uuid.nullable().describe("The customer's logo, else its seller's fleet logo; null when neither has one"),
+      logoUrl: z.string().nullable().describe('The logo\'s public path, `/v1/logos/<logoId>`; null when none'),
     }),
   })
   .openapi('ExecutiveReport');
@@ -111,25 +112,28 @@ function periodOf(c: Context<AppEnv>, q: { from?: string | undefined; to?: strin
   return { from, to };
 }
 
-async function load(c: Context<AppEnv>, id: string, period: ReportPeriod): Promise<Report> {
+async function load(c: Context<AppEnv>, id: string, period: ReportPeriod, withLogo = false): Promise<{ report: Report; logo: Buffer | null }> {
   const now = c.var.deps.now?.() ?? new Date();
-  const report = await withScope(c.var.deps.db, dbPrincipal(c.var.session), (tx) => executiveReport(tx, id, period, now));
-  if (!report) throw notFound('customer');
-  return report;
+  const loaded = await withScope(c.var.deps.db, dbPrincipal(c.var.session), async (tx) => {
+    const report = await executiveReport(tx, id, period, now);
+    return report && { report, logo: withLogo ? await reportLogoRaster(tx, report.brand) : null };
+  });
+  if (!loaded) throw notFound('customer');
+  return loaded;
 }
 
 export function reportsRoutes() {
   return router()
     .openapi(getJson, async (c) => {
       const { id } = c.req.valid('param');
-      const report = await load(c, id, periodOf(c, c.req.valid('query')));
+      const { report } = await load(c, id, periodOf(c, c.req.valid('query')));
       c.header('cache-control', 'no-store');
       return c.json(report, 200);
     })
     .openapi(getPdf, async (c) => {
       const { id } = c.req.valid('param');
-      const report = await load(c, id, periodOf(c, c.req.valid('query')));
-      const stream = Readable.toWeb(executiveReportPdf(report)) as ReadableStream<Uint8Array>;
+      const { report, logo } = await load(c, id, periodOf(c, c.req.valid('query')), true);
+      const stream = Readable.toWeb(executiveReportPdf(report, { logo })) as ReadableStream<Uint8Array>;
       const filename = `executive-report-${report.customer.slug}-${report.period.from}-${report.period.to}.pdf`;
       return c.body(stream, 200, {
         'content-type': 'application/pdf',

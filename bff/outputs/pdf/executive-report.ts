@@ -4,8 +4,9 @@ import PDFDocument from 'pdfkit';
 import type { ExecutiveReport, Severity } from '../report-data.js';
 
 /**
- * The executive report as an A4 PDF drawn with pdfkit: the customer's colours, its logo (a
- * `data:` PNG/JPEG) or its name as a wordmark, vector charts, a findings table that repeats its
+ * The executive report as an A4 PDF drawn with pdfkit: the customer's colours, its logo (the
+ * PNG variant of the brand's logo, passed in as bytes) or its name as a wordmark, vector charts,
+ * a findings table that repeats its
  * header on every page and never splits a row, "Prepared by <MSP>" and "Page N of M" on every
  * page. DejaVu Sans (shipped by the dejavu-fonts-ttf package) is embedded so any name renders.
  */
@@ -13,6 +14,8 @@ import type { ExecutiveReport, Severity } from '../report-data.js';
 export interface PdfOptions {
   /** Leave the content streams uncompressed (tests read the text and colour operators). */
   compress?: boolean;
+  /** The PNG variant of the brand's logo (`logos.raster`); without it the customer's name is drawn. */
+  logo?: Uint8Array | null;
 }
 
 const require = createRequire(import.meta.url);
@@ -26,14 +29,18 @@ const kindLabel: Record<string, string> = { domain: 'Domains', subdomain: 'Subdo
 
 type Doc = PDFKit.PDFDocument;
 
-/** A `data:image/png|jpeg;base64,…` URL as bytes; null for anything else. */
-export function logoBytes(url: string | null): Buffer | null {
-  const m = url && /^data:image\/(png|jpe?g);base64,([A-Za-z0-9+/=\s]+)$/i.exec(url);
-  if (!m) return null;
-  const bytes = Buffer.from(m[2]!, 'base64');
-  const png = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-  const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
-  return png || jpeg ? bytes : null;
+/** An image pdfkit has opened once, so every page's header refers to the same XObject. */
+type PdfImage = { width: number; height: number };
+const logos = new WeakMap<Doc, PdfImage>();
+
+/** Opens the logo for `doc`; an image pdfkit cannot read leaves the wordmark. */
+function openLogo(doc: Doc, bytes: Uint8Array): void {
+  try {
+    const image = (doc as unknown as { openImage(src: Buffer): PdfImage }).openImage(Buffer.from(bytes));
+    logos.set(doc, image);
+  } catch {
+    logos.delete(doc);
+  }
 }
 
 function severityColour(r: ExecutiveReport, s: Severity): string {
@@ -49,17 +56,9 @@ function fmtDay(day: string): string {
 function header(doc: Doc, r: ExecutiveReport): void {
   const b = r.brand;
   const width = doc.page.width - 2 * MARGIN;
-  const logo = logoBytes(b.logoUrl);
-  let drawn = false;
-  if (logo) {
-    try {
-      doc.image(logo, MARGIN, MARGIN, { fit: [160, 40] });
-      drawn = true;
-    } catch {
-      drawn = false;
-    }
-  }
-  if (!drawn) doc.font('bold').fontSize(20).fillColor(b.colorPrimary).text(r.customer.name, MARGIN, MARGIN, { width: width - 180, lineBreak: false, ellipsis: true });
+  const logo = logos.get(doc);
+  if (logo) doc.image(logo as unknown as Buffer, MARGIN, MARGIN, { fit: [160, 40] });
+  else doc.font('bold').fontSize(20).fillColor(b.colorPrimary).text(r.customer.name, MARGIN, MARGIN, { width: width - 180, lineBreak: false, ellipsis: true });
   doc.font('regular').fontSize(9).fillColor(b.colorMuted).text(`${fmtDay(r.period.from)} – ${fmtDay(r.period.to)}`, MARGIN, MARGIN + 6, { width, align: 'right' });
   doc.rect(MARGIN, MARGIN + 46, width, 3).fill(b.colorPrimary);
   doc.y = MARGIN + 60;
@@ -275,6 +274,7 @@ export function executiveReportPdf(r: ExecutiveReport, options: PdfOptions = {})
   doc.registerFont('bold', FONT_BOLD);
   const out = new PassThrough();
   doc.pipe(out);
+  if (options.logo) openLogo(doc, options.logo);
 
   const b = r.brand;
   const w = doc.page.width - 2 * MARGIN;

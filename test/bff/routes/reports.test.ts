@@ -22,10 +22,10 @@ interface Report {
   topRisks: { title: string; asset: string; severity: string; ageDays: number }[];
   assetCoverage: { kind: string; total: number; scanned: number; notScanned: number }[];
   scanActivity: { weekStart: string; scans: number }[];
-  brand: { colorPrimary: string };
+  brand: { colorPrimary: string; logoId: string | null; logoUrl: string | null };
 }
 
-const PNG_1x1 = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const PNG_1x1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 const NOW = new Date('2026-11-25T12:00:00Z');
 
 for (const backend of backends) {
@@ -58,9 +58,19 @@ for (const backend of backends) {
       assert.equal(res.status, 200, res.status === 200 ? '' : await res.text());
       return { res, bytes: new Uint8Array(await res.arrayBuffer()) };
     };
-    const setTheme = (id: string, primary: string | null, logo: string | null = null) =>
-      owner(sql`insert into themes (tenant_id, color_primary, logo_url) values (${id}::uuid, ${primary}, ${logo})
-                on conflict (tenant_id) do update set color_primary = excluded.color_primary, logo_url = excluded.logo_url`);
+    /** Stores `raster` as a logo of `id` (as the upload route would, minus the checks); its id. */
+    const addLogo = async (id: string, raster: Buffer) => {
+      const hex = raster.toString('hex');
+      const [row] = await owner<{ id: string }>(
+        sql`insert into logos (tenant_id, content_type, image, raster, raster_width, raster_height, sha256)
+            values (${id}::uuid, 'image/png', decode(${hex}, 'hex'), decode(${hex}, 'hex'), 1, 1, encode(sha256(decode(${hex}, 'hex')), 'hex'))
+            returning id`,
+      );
+      return row!.id;
+    };
+    const setTheme = (id: string, primary: string | null, logoId: string | null = null) =>
+      owner(sql`insert into themes (tenant_id, color_primary, logo_id) values (${id}::uuid, ${primary}, ${logoId}::uuid)
+                on conflict (tenant_id) do update set color_primary = excluded.color_primary, logo_id = excluded.logo_id`);
 
     test('the figures are the database\'s: posture, open findings, coverage, scans', async () => {
       const r = await getJson(customer, '?from=2026-10-27&to=2026-11-25');
@@ -142,7 +152,7 @@ for (const backend of backends) {
       assert.ok(!pages[0]!.fills.includes('#0b5cad'), 'not the preset\'s');
     });
 
-    test('without colours of its own the fleet theme brands it; a data: PNG logo replaces the wordmark', async () => {
+    test('without colours of its own the fleet theme brands it; a logo replaces the wordmark', async () => {
       const other = world.orgs.customersA.find((c) => c !== customer)!;
       await owner(sql`delete from themes where tenant_id = ${other}::uuid`);
       const [fleet] = await owner<{ color_primary: string | null }>(sql`select color_primary from themes where tenant_id = ${world.orgs.mspA}::uuid`);
@@ -151,13 +161,17 @@ for (const backend of backends) {
       const name = (await getJson(other)).customer.name;
       assert.equal(plain[0]!.lines[0], name);
 
-      await setTheme(other, null, PNG_1x1);
+      const logoId = await addLogo(other, PNG_1x1);
+      await setTheme(other, null, logoId);
+      const brand = (await getJson(other)).brand;
+      assert.deepEqual([brand.logoId, brand.logoUrl], [logoId, `/v1/logos/${logoId}`]);
       const { bytes } = await getPdf(other);
       assert.match(Buffer.from(bytes).toString('latin1'), /\/Subtype \/Image/);
       assert.notEqual(readPdf(bytes)[0]!.lines[0], name, 'no wordmark when the logo is drawn');
 
-      await setTheme(other, null, 'https://cdn.example/logo.png');
-      assert.equal(readPdf((await getPdf(other)).bytes)[0]!.lines[0], name, 'a logo that is not a data: URL falls back to the wordmark');
+      await setTheme(other, null, await addLogo(other, Buffer.from('not a PNG')));
+      assert.equal(readPdf((await getPdf(other)).bytes)[0]!.lines[0], name, 'a raster pdfkit cannot read falls back to the wordmark');
+      await owner(sql`delete from themes where tenant_id = ${other}::uuid`);
     });
 
     test("a customer without colours of its own takes its MSP's fleet theme, for its own users too", async () => {
@@ -168,19 +182,26 @@ for (const backend of backends) {
       );
       const id = active!.tenant_id;
       await owner(sql`delete from themes where tenant_id = ${id}::uuid`);
-      const [before] = await owner<{ color_primary: string | null }>(sql`select color_primary from themes where tenant_id = ${world.orgs.mspA}::uuid`);
-      await setTheme(world.orgs.mspA, '#5a2d82');
+      const [before] = await owner<{ color_primary: string | null; logo_id: string | null }>(
+        sql`select color_primary, logo_id from themes where tenant_id = ${world.orgs.mspA}::uuid`,
+      );
+      const fleetLogo = await addLogo(world.orgs.mspA, PNG_1x1);
+      await setTheme(world.orgs.mspA, '#5a2d82', fleetLogo);
       try {
         assert.equal((await getJson(id)).brand.colorPrimary, '#5a2d82');
         const own = await world.customerToken(id, 'customer_admin');
-        assert.equal((await getJson(id, '', own)).brand.colorPrimary, '#5a2d82');
-        assert.ok(readPdf((await getPdf(id, '', own)).bytes)[0]!.fills.includes('#5a2d82'));
+        const brand = (await getJson(id, '', own)).brand;
+        assert.equal(brand.colorPrimary, '#5a2d82');
+        assert.equal(brand.logoId, fleetLogo, "the fleet logo, for the customer's own users too");
+        const { bytes } = await getPdf(id, '', own);
+        assert.ok(readPdf(bytes)[0]!.fills.includes('#5a2d82'));
+        assert.match(Buffer.from(bytes).toString('latin1'), /\/Subtype \/Image/, 'the fleet logo is drawn');
         await setTheme(world.orgs.mspA, null);
         assert.equal((await getJson(id)).brand.colorPrimary, '#0b5cad', 'neither has one: the light preset');
         await setTheme(id, '#1d7a5f');
         assert.equal((await getJson(id)).brand.colorPrimary, '#1d7a5f', "the customer's own colour wins");
       } finally {
-        if (before) await setTheme(world.orgs.mspA, before.color_primary);
+        if (before) await setTheme(world.orgs.mspA, before.color_primary, before.logo_id);
         else await owner(sql`delete from themes where tenant_id = ${world.orgs.mspA}::uuid`);
         await owner(sql`delete from themes where tenant_id = ${id}::uuid`);
       }

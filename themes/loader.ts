@@ -1,6 +1,7 @@
 import dark from './dark.json' with { type: 'json' };
 import highContrast from './high-contrast.json' with { type: 'json' };
 import light from './light.json' with { type: 'json' };
+import { baseColourTokens, deriveTokens, type BaseColour } from './derive.js';
 
 /**
  * Turns the W3C design-token presets into `--msp-*` custom properties. Runs in the browser (the
@@ -93,14 +94,37 @@ const recordTokens: Partial<Record<keyof ThemeRecord, (v: string | number) => Re
 
 const isPreset = (v: unknown): v is PresetName => (presetNames as readonly unknown[]).includes(v);
 
-/** The `--msp-*` properties of a preset with a theme record's values laid over it. */
+/** `#ABC` and `#aabbcc` alike as `#aabbcc`, so a record repeating a preset colour is no change. */
+const sameColour = (a: string, b: string) => {
+  const full = (h: string) => {
+    const x = h.trim().toLowerCase().replace(/^#/, '');
+    return x.length === 3 ? [...x].map((c) => c + c).join('') : x;
+  };
+  return full(a) === full(b);
+};
+
+const isHex = (v: string) => /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(v.trim());
+
+/**
+ * The `--msp-*` properties of a preset with a theme record's values laid over it. When the record
+ * changes a base colour, the shades that depend on it (surface, muted text, border, text on
+ * primary, bands) are derived from the new colours (themes/derive.ts); everything else keeps the
+ * preset's designed value, so a preset alone gives exactly its tokens.
+ */
 export function themeTokens(preset: PresetName, overrides: ThemeRecord = {}): Record<string, string> {
   const tokens = flattenTokens(presets[preset]);
+  const changed = new Set<BaseColour>();
   for (const [key, value] of Object.entries(overrides) as [keyof ThemeRecord, unknown][]) {
     const map = recordTokens[key];
-    if (map && (typeof value === 'string' || typeof value === 'number') && value !== '') Object.assign(tokens, map(value));
+    if (!map || (typeof value !== 'string' && typeof value !== 'number') || value === '') continue;
+    const token = baseColourTokens[key as BaseColour] as string | undefined;
+    if (token && typeof value === 'string' && isHex(value) && !sameColour(value, tokens[token]!)) changed.add(key as BaseColour);
+    Object.assign(tokens, map(value));
   }
-  return tokens;
+  // The provider also takes records from page authors, who may write `red`: shades are derived
+  // from hex colours only, and a record holding anything else is laid over the preset as is.
+  const derivable = changed.size > 0 && Object.values(baseColourTokens).every((t) => isHex(tokens[t]!));
+  return derivable ? deriveTokens(tokens, changed) : tokens;
 }
 
 /** A preset name, a theme record, or nothing (light) → the theme the widgets use. */

@@ -165,18 +165,24 @@ describe('contrast', () => {
     }
   });
 
-  test('a pale primary fails against white text and the background, with its ratio', () => {
+  test('a pale primary fails against the background and surface, with its ratio; its text is derived to pass', () => {
     const report = contrastReport(resolveTenantTheme({ colorPrimary: '#aaccff' }, null).tokens);
     const failing = report.filter((p) => !p.pass).map((p) => `${p.text} on ${p.background}`);
-    assert.deepEqual(failing, [
-      '--msp-color-on-primary on --msp-color-primary',
-      '--msp-color-primary on --msp-color-background',
-      '--msp-color-primary on --msp-color-surface',
-    ]);
-    const pair = report.find((p) => p.text === '--msp-color-on-primary')!;
-    assert.equal(pair.textColour, '#ffffff');
-    assert.equal(pair.backgroundColour, '#aaccff');
+    assert.deepEqual(failing, ['--msp-color-primary on --msp-color-background', '--msp-color-primary on --msp-color-surface']);
+    const pair = report.find((p) => p.text === '--msp-color-primary' && p.background === '--msp-color-background')!;
+    assert.equal(pair.textColour, '#aaccff');
+    assert.equal(pair.backgroundColour, '#ffffff');
     assert.ok(pair.ratio > 1 && pair.ratio < 4.5);
+    const onPrimary = report.find((p) => p.text === '--msp-color-on-primary')!;
+    assert.equal(onPrimary.textColour, '#000000', 'black, not the preset\'s white, on a pale primary');
+    assert.ok(onPrimary.pass);
+  });
+
+  test('derived shades follow the chosen colours and pass whenever those do', () => {
+    const report = contrastReport(resolveTenantTheme({ colorBackground: '#101418', colorText: '#f0f3f6', colorPrimary: '#6cb6ff', colorDanger: '#ff8b8a', colorWarning: '#e3b341', colorSuccess: '#5bd26a' }, null).tokens);
+    assert.ok(report.every((p) => p.pass), JSON.stringify(report.filter((p) => !p.pass)));
+    const surface = report.find((p) => p.background === '--msp-color-surface')!.backgroundColour;
+    assert.notEqual(surface, themeTokens('light')['--msp-color-surface'], 'a dark surface under a dark background');
   });
 
   test('black on white is 21:1', () => {

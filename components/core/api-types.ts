@@ -12,6 +12,8 @@ import type { customersRoutes } from '../../bff/routes/customers.js';
 import type { licencesRoutes } from '../../bff/routes/licences.js';
 import type { lifecycleRoutes } from '../../bff/routes/lifecycle.js';
 import type { ipDistributionRoutes } from '../../bff/routes/ip-distribution.js';
+import type { reportsRoutes } from '../../bff/routes/reports.js';
+import type { themesRoutes } from '../../bff/routes/themes.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type SchemaOf<App> = App extends Hono<any, infer S, any> ? S : never;
@@ -30,6 +32,8 @@ type CustomersApp = ReturnType<typeof customersRoutes>;
 type LicencesApp = ReturnType<typeof licencesRoutes>;
 type LifecycleApp = ReturnType<typeof lifecycleRoutes>;
 type IpDistributionApp = ReturnType<typeof ipDistributionRoutes>;
+type ReportsApp = ReturnType<typeof reportsRoutes>;
+type ThemesApp = ReturnType<typeof themesRoutes>;
 /** One method of one path, e.g. `Route<LifecycleApp, '/v1/customers/:id', '$patch'>`. */
 type Route<App, Path extends keyof SchemaOf<App>, Method extends string> = SchemaOf<App>[Path] extends Record<Method, infer E> ? E : never;
 
@@ -100,3 +104,35 @@ export type CreatedOrg = Created<CreateCustomerEndpoint>;
 export type IpDistribution = Ok<Endpoint<IpDistributionApp, '/v1/customers/:id/ip-distribution'>>;
 /** `PUT /v1/customers/{id}/ip-distribution` body: `{ internal, external }`. */
 export type IpDistributionChange = JsonBody<Route<IpDistributionApp, '/v1/customers/:id/ip-distribution', '$put'>>;
+
+/**
+ * `GET/PUT /v1/themes/{orgId}`: the org's own row, the resolved theme after the fallback, where
+ * each value came from, every `--msp-*` token and the contrast report; the ETag is `"<version>"`.
+ */
+export type Theme = Ok<Endpoint<ThemesApp, '/v1/themes/:orgId'>>;
+/** `PUT /v1/themes/{orgId}` body: every field absent or null falls back. */
+export type ThemeUpdate = JsonBody<Route<ThemesApp, '/v1/themes/:orgId', '$put'>>;
+
+/** `GET /v1/customers/{id}/reports/executive?from&to`: posture, findings, top risks, coverage, scans and the brand. */
+export type ExecutiveReport = Ok<Endpoint<ReportsApp, '/v1/customers/:id/reports/executive'>>;
+export type ReportSeverity = keyof ExecutiveReport['findingsBySeverity'];
+
+/** `GET /v1/customers/{id}/reports/executive/email?from&to`: the summary email as it would be sent. */
+export interface ReportEmailPreview {
+  subject: string;
+  html: string;
+  text: string;
+}
+/** `POST /v1/customers/{id}/reports/executive/email` body (sent with `Idempotency-Key`). */
+export interface ReportEmailRequest {
+  recipients: string[];
+  from?: string;
+  to?: string;
+}
+/** `POST /v1/customers/{id}/reports/executive/email` → 202. */
+export interface ReportEmailSent {
+  id: string;
+  emailId: string;
+  recipients: string[];
+  period: { from: string; to: string };
+}

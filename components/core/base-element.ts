@@ -17,6 +17,9 @@ export interface MspEventMap {
   'msp-customer-created': Pick<CreatedOrg, 'id' | 'kind' | 'customer' | 'invite'>;
   'msp-tab-change': { customerId: string; tab: string };
   'msp-customer-changed': { customerId: string; action: string; customer: Customer };
+  'msp-theme-change': { name: string; mode: string; logo: string | null };
+  'msp-report-period-change': { customerId: string; from: string; to: string };
+  'msp-report-email-sent': { customerId: string; id: string; emailId: string; recipients: string[]; period: { from: string; to: string } };
 }
 
 type MspEvents = { [K in keyof MspEventMap]: CustomEvent<MspEventMap[K]> };

@@ -1,0 +1,396 @@
+import { css } from 'lit';
+import { buttons, controlBase, focusRing, hostBase, visuallyHidden } from '../core/base-styles.js';
+import { stateStyles } from '../core/states.js';
+
+const own = css`
+  :host {
+    min-inline-size: 0;
+    /* The report is a light sheet in the customer's brand, whatever the page's theme. */
+    background: var(--msp-color-background);
+    border: 1px solid var(--msp-color-border);
+    border-radius: var(--msp-radius);
+    padding: calc(var(--msp-space) * 4);
+  }
+  [hidden] {
+    display: none !important;
+  }
+  h2,
+  h3,
+  p,
+  figure {
+    margin: 0;
+  }
+  h3 {
+    font-size: 1.05em;
+    margin-block-end: calc(var(--msp-space) * 2);
+  }
+  .muted,
+  .sub {
+    color: var(--msp-color-text-muted);
+  }
+  .sub {
+    display: block;
+    font-size: 0.85em;
+    font-weight: 400;
+  }
+
+  /* Header */
+  .header {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: calc(var(--msp-space) * 3);
+    padding-block-end: calc(var(--msp-space) * 3);
+    border-block-end: 3px solid var(--msp-color-primary);
+  }
+  .logo {
+    display: block;
+    max-block-size: 3.5rem;
+    max-inline-size: 12rem;
+    object-fit: contain;
+  }
+  .heading {
+    display: flex;
+    flex-direction: column;
+    gap: var(--msp-space);
+    min-inline-size: 0;
+  }
+  .eyebrow {
+    color: var(--msp-color-text-muted);
+    font-size: 0.85em;
+    text-transform: uppercase;
+    letter-spacing: 0.06em;
+  }
+  h2 {
+    font-size: 1.5em;
+    overflow-wrap: anywhere;
+  }
+
+  /* Period and actions */
+  .toolbar {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: end;
+    justify-content: space-between;
+    gap: calc(var(--msp-space) * 3);
+    margin-block: calc(var(--msp-space) * 3);
+  }
+  .period {
+    border: 0;
+    margin: 0;
+    padding: 0;
+    display: flex;
+    flex-wrap: wrap;
+    align-items: start;
+    gap: calc(var(--msp-space) * 2);
+  }
+  .period legend {
+    font-weight: 600;
+    margin-block-end: var(--msp-space);
+    padding: 0;
+  }
+  .presets {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--msp-space);
+    align-self: end;
+  }
+  .button[aria-pressed='true'] {
+    color: var(--msp-color-on-primary);
+    background: var(--msp-color-primary);
+    border-color: var(--msp-color-primary);
+  }
+  [data-apply-period] {
+    align-self: end;
+  }
+  .date-field {
+    display: flex;
+    flex-direction: column;
+    gap: var(--msp-space);
+    font-size: 0.85em;
+    max-inline-size: 14rem;
+  }
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: calc(var(--msp-space) * 2);
+  }
+  input,
+  textarea {
+    font: inherit;
+    color: var(--msp-color-text);
+    background: var(--msp-color-background);
+    border: 1px solid var(--msp-color-border);
+    border-radius: var(--msp-radius);
+    padding: var(--msp-space) calc(var(--msp-space) * 2);
+    min-block-size: 2.25em;
+  }
+  [aria-invalid='true'] {
+    border-color: var(--msp-color-danger);
+  }
+  .field-error,
+  .form-error {
+    color: var(--msp-color-danger);
+    font-weight: 600;
+    font-size: 0.9em;
+  }
+  .status {
+    min-block-size: 1.4em;
+    font-size: 0.9em;
+  }
+  .status[data-kind='error'] {
+    color: var(--msp-color-danger);
+    font-weight: 600;
+  }
+
+  /* Sections */
+  .grid {
+    display: grid;
+    grid-template-columns: repeat(auto-fit, minmax(min(100%, 22rem), 1fr));
+    gap: calc(var(--msp-space) * 3);
+  }
+  .card {
+    border: 1px solid var(--msp-color-border);
+    border-radius: var(--msp-radius);
+    background: var(--msp-color-surface);
+    padding: calc(var(--msp-space) * 3);
+    min-inline-size: 0;
+    break-inside: avoid;
+  }
+  .wide {
+    grid-column: 1 / -1;
+  }
+  .score-line {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: baseline;
+    gap: calc(var(--msp-space) * 3);
+  }
+  .big {
+    font-size: 2em;
+    font-weight: 700;
+    line-height: 1.1;
+  }
+  .big .muted {
+    font-size: 0.5em;
+    font-weight: 400;
+  }
+  .trend-up {
+    color: var(--msp-color-success);
+    font-weight: 600;
+  }
+  .trend-down {
+    color: var(--msp-color-danger);
+    font-weight: 600;
+  }
+  .summary,
+  .empty {
+    margin-block-start: calc(var(--msp-space) * 2);
+    font-size: 0.9em;
+  }
+  .empty {
+    color: var(--msp-color-text-muted);
+  }
+  .chart-box {
+    position: relative;
+    block-size: 12rem;
+    margin-block-start: calc(var(--msp-space) * 2);
+  }
+  .chart-box.small {
+    block-size: 9rem;
+  }
+  details {
+    margin-block-start: calc(var(--msp-space) * 2);
+  }
+  summary {
+    cursor: pointer;
+    color: var(--msp-color-primary);
+  }
+  .severities {
+    list-style: none;
+    padding: 0;
+    margin: calc(var(--msp-space) * 2) 0 0;
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--msp-space) calc(var(--msp-space) * 3);
+    font-size: 0.9em;
+  }
+  .dot {
+    display: inline-block;
+    inline-size: 0.6em;
+    block-size: 0.6em;
+    border-radius: 50%;
+    margin-inline-end: var(--msp-space);
+    background: var(--msp-color-text-muted);
+  }
+  [data-severity='critical'] .dot,
+  [data-severity='high'] .dot {
+    background: var(--msp-color-danger);
+  }
+  [data-severity='medium'] .dot {
+    background: var(--msp-color-warning);
+  }
+  [data-severity='low'] .dot {
+    background: var(--msp-color-accent);
+  }
+  [data-severity='critical'] .dot {
+    box-shadow: 0 0 0 2px var(--msp-color-surface), 0 0 0 3px var(--msp-color-danger);
+  }
+  .severity {
+    white-space: nowrap;
+    font-weight: 600;
+  }
+  .table-scroll {
+    overflow-x: auto;
+    max-inline-size: 100%;
+  }
+  details .table-scroll {
+    max-block-size: 18rem;
+    overflow-y: auto;
+  }
+  table {
+    border-collapse: collapse;
+    inline-size: 100%;
+    font-size: 0.9em;
+  }
+  th,
+  td {
+    text-align: start;
+    padding: calc(var(--msp-space) * 1.5) calc(var(--msp-space) * 2);
+    border-block-end: 1px solid var(--msp-color-border);
+    vertical-align: top;
+  }
+  thead th {
+    color: var(--msp-color-text-muted);
+    font-weight: 600;
+  }
+  tbody th {
+    font-weight: 600;
+  }
+  tfoot th,
+  tfoot td {
+    font-weight: 600;
+    border-block-end: 0;
+  }
+  .asset {
+    overflow-wrap: anywhere;
+  }
+
+  .footer {
+    margin-block-start: calc(var(--msp-space) * 4);
+    padding-block-start: calc(var(--msp-space) * 2);
+    border-block-start: 1px solid var(--msp-color-border);
+    color: var(--msp-color-text-muted);
+    font-size: 0.85em;
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: space-between;
+    gap: calc(var(--msp-space) * 2);
+  }
+
+  /* Dialogs */
+  dialog {
+    color: var(--msp-color-text);
+    background: var(--msp-color-background);
+    border: 1px solid var(--msp-color-border);
+    border-radius: var(--msp-radius);
+    padding: calc(var(--msp-space) * 4);
+    inline-size: min(44rem, calc(100vw - 2rem));
+    max-block-size: calc(100vh - 2rem);
+  }
+  dialog::backdrop {
+    background: color-mix(in srgb, var(--msp-color-text) 45%, transparent);
+  }
+  .dialog-body {
+    display: grid;
+    gap: calc(var(--msp-space) * 3);
+  }
+  .dialog-head {
+    display: flex;
+    justify-content: space-between;
+    align-items: start;
+    gap: calc(var(--msp-space) * 2);
+  }
+  .subject {
+    font-weight: 600;
+    overflow-wrap: anywhere;
+  }
+  .tablist {
+    display: flex;
+    gap: var(--msp-space);
+    border-block-end: 1px solid var(--msp-color-border);
+  }
+  [role='tab'] {
+    font: inherit;
+    color: var(--msp-color-text);
+    background: transparent;
+    border: 0;
+    border-block-end: 3px solid transparent;
+    padding: var(--msp-space) calc(var(--msp-space) * 3);
+    cursor: pointer;
+  }
+  [role='tab'][aria-selected='true'] {
+    border-block-end-color: var(--msp-color-primary);
+    font-weight: 600;
+  }
+  iframe {
+    inline-size: 100%;
+    block-size: min(60vh, 32rem);
+    border: 1px solid var(--msp-color-border);
+    border-radius: var(--msp-radius);
+    background: var(--msp-color-background);
+  }
+  pre {
+    margin: 0;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+    max-block-size: min(60vh, 32rem);
+    overflow: auto;
+    padding: calc(var(--msp-space) * 3);
+    border: 1px solid var(--msp-color-border);
+    border-radius: var(--msp-radius);
+    background: var(--msp-color-surface);
+    font-size: 0.9em;
+  }
+  form {
+    display: grid;
+    gap: calc(var(--msp-space) * 3);
+  }
+  .form-field {
+    display: flex;
+    flex-direction: column;
+    gap: var(--msp-space);
+  }
+  .hint {
+    font-size: 0.85em;
+    color: var(--msp-color-text-muted);
+  }
+  .success {
+    border-inline-start: 4px solid var(--msp-color-success);
+    padding-inline-start: calc(var(--msp-space) * 2);
+  }
+  .dialog-buttons {
+    display: flex;
+    justify-content: flex-end;
+    flex-wrap: wrap;
+    gap: calc(var(--msp-space) * 2);
+  }
+
+  @media print {
+    :host {
+      border: 0;
+      padding: 0;
+    }
+    .toolbar,
+    .status,
+    dialog,
+    details {
+      display: none !important;
+    }
+    .card {
+      background: none;
+    }
+  }
+`;
+
+export default [stateStyles, hostBase, controlBase, focusRing, visuallyHidden, buttons, own];

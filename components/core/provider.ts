@@ -1,11 +1,12 @@
 import { provide } from '@lit/context';
 import { html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { resolveTheme, type PresetName, type ResolvedTheme, type ThemeRecord } from '../../themes/loader.js';
+import { presetNames, resolveTheme, themeTokens, type PresetName, type ResolvedTheme, type ThemeMode, type ThemeRecord } from '../../themes/loader.js';
 import { ApiClient } from './api-client.js';
 import { MspElement } from './base-element.js';
 import { apiContext, themeContext } from './context.js';
-import { ApiError } from './errors.js';
+import type { Theme } from './api-types.js';
+import { ApiError, toApiError } from './errors.js';
 import styles from './provider.styles.js';
 
 /** What the host page's session callback resolves to (the BFF's `POST /v1/embed-sessions` answer). */
@@ -16,6 +17,22 @@ export interface EmbedSession {
 
 /** Refresh this long before the token expires. */
 export const REFRESH_MARGIN_MS = 60_000;
+
+/** The `theme` value that loads the signed-in org's own theme from the BFF. */
+export const TENANT_THEME = 'tenant';
+
+/** `GET /v1/themes/{orgId}` as far as the provider reads it (the logo's `url` is a path under the BFF). */
+type TenantThemeAnswer = Pick<Theme, 'tokens' | 'resolved'> & { logo?: { url: string } | null };
+
+/** Who a session is for: the token's subject and org (read, not verified: the BFF verifies it). */
+function sessionSubject(token: string): string | null {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: unknown; org?: unknown };
+    return typeof payload.sub === 'string' ? `${payload.sub}|${String(payload.org ?? '')}` : null;
+  } catch {
+    return null;
+  }
+}
 
 const themeConverter = {
   fromAttribute(value: string | null): PresetName | ThemeRecord | string | null {
@@ -43,6 +60,8 @@ const themeConverter = {
  * @event {CustomEvent<{type, message, status?}>} msp-error - The session could not be fetched
  *   (`authentication_error`).
  * @event {CustomEvent<{expiresAt: string}>} msp-session - A session was fetched or refreshed.
+ * @event {CustomEvent<{name, mode, logo}>} msp-theme-change - The theme the widgets use changed
+ *   (a preset or record was set, or the tenant theme arrived).
  *
  * @cssproperty --msp-color-background - Background of the provider box (all `--msp-*` tokens are
  *   set here from `theme`).
@@ -55,8 +74,15 @@ export class MspProvider extends MspElement {
   /** Base URL of the BFF, without `/v1` (`''` = same origin). */
   @property({ attribute: 'api-base' }) apiBase = '';
 
-  /** A preset name (`light`, `dark`, `high-contrast`) or a partial theme record laid over a preset. */
+  /**
+   * A preset name (`light`, `dark`, `high-contrast`), a partial theme record laid over a preset, or
+   * `tenant`: the signed-in org's theme from the BFF (`GET /v1/me`, then `GET /v1/themes/{orgId}`),
+   * the light preset until it arrives or when it cannot be read.
+   */
   @property({ converter: themeConverter }) theme: PresetName | ThemeRecord | string | null = 'light';
+
+  /** With `theme="tenant"`: the org whose theme is loaded (a customer's, say) instead of the session's. */
+  @property({ attribute: 'tenant-org-id' }) tenantOrgId = '';
 
   /** Returns a fresh embed session; called eagerly, ~60 s before expiry, and once after a 401. */
   @property({ attribute: false }) fetchSession: (() => Promise<EmbedSession>) | undefined;
@@ -79,6 +105,10 @@ export class MspProvider extends MspElement {
   private activeSource: (() => Promise<EmbedSession>) | undefined;
   /** Bumped whenever fetchSession changes, so an answer from an old callback is dropped. */
   private generation = 0;
+  /** The user (and org) the tenant theme was loaded for; another one loads it again. */
+  private tenantThemeFor: string | undefined;
+  /** Bumped per tenant theme load, so only the latest answer is applied. */
+  private themeLoads = 0;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -95,7 +125,18 @@ export class MspProvider extends MspElement {
     if (changed.has('apiBase') || !this.api) {
       this.api = new ApiClient({ apiBase: this.apiBase, session: { token: () => this.token(), renew: () => this.renew(false) } });
     }
-    if (changed.has('theme')) this.resolvedTheme = resolveTheme(this.theme);
+    if (changed.has('theme') || changed.has('tenantOrgId')) {
+      if (this.theme === TENANT_THEME) {
+        // Keep a tenant theme already on screen while another is read; else the light preset until it arrives.
+        if (!this.tenantThemeFor) this.resolvedTheme = resolveTheme('light');
+        this.tenantThemeFor = undefined;
+        if (this.session) void this.loadTenantTheme();
+      } else {
+        this.themeLoads++;
+        this.tenantThemeFor = undefined;
+        this.resolvedTheme = resolveTheme(this.theme);
+      }
+    }
     if (changed.has('fetchSession') && this.fetchSession !== this.activeSource && this.isConnected) this.startSession();
   }
 
@@ -115,6 +156,48 @@ export class MspProvider extends MspElement {
       for (const [name, value] of Object.entries(this.resolvedTheme.tokens)) this.style.setProperty(name, value);
       this.appliedTokens = Object.keys(this.resolvedTheme.tokens);
       this.dataset.mode = this.resolvedTheme.mode;
+      const { name, mode, logo } = this.resolvedTheme;
+      this.emit('msp-theme-change', { name, mode, logo: logo ?? null });
+    }
+  }
+
+  /** Reads the tenant theme again (after a designer saved it, say); nothing to do for a preset or record. */
+  async refreshTheme(): Promise<void> {
+    if (this.theme !== TENANT_THEME) return;
+    await this.loadTenantTheme();
+  }
+
+  /** A session arrived: the tenant theme is (re)loaded when it belongs to someone else. */
+  private sessionStarted(token: string): void {
+    if (this.theme !== TENANT_THEME) return;
+    const subject = sessionSubject(token) ?? `session-${this.generation}`;
+    if (subject !== this.tenantThemeFor) void this.loadTenantTheme(subject);
+  }
+
+  private async loadTenantTheme(subject?: string): Promise<void> {
+    const api = this.api;
+    if (!api) return;
+    const load = ++this.themeLoads;
+    const current = () => load === this.themeLoads && this.theme === TENANT_THEME && this.api === api;
+    this.tenantThemeFor = subject ?? this.tenantThemeFor ?? (this.session ? sessionSubject(this.session.token) ?? `session-${this.generation}` : undefined);
+    try {
+      const orgId = this.tenantOrgId || (await api.me()).org.id;
+      const answer = await api.json<TenantThemeAnswer>(`/v1/themes/${encodeURIComponent(orgId)}`);
+      if (!current()) return;
+      const mode = (answer.resolved as { mode?: string }).mode;
+      const base: PresetName = (presetNames as readonly string[]).includes(mode ?? '') ? (mode as PresetName) : 'light';
+      this.resolvedTheme = {
+        name: 'custom',
+        mode: base as ThemeMode,
+        // The preset underneath keeps any token the answer does not name (band colours, say).
+        tokens: { ...themeTokens(base), ...answer.tokens },
+        logo: answer.logo?.url ? api.url(answer.logo.url) : null,
+      };
+    } catch (error) {
+      if (!current()) return;
+      this.resolvedTheme = resolveTheme('light');
+      const e = toApiError(error);
+      this.emit('msp-error', { ...e.detail, message: `The organisation's theme could not be loaded; showing the light theme. ${e.message}` });
     }
   }
 
@@ -151,6 +234,7 @@ export class MspProvider extends MspElement {
       this.session = { token: session.token, expiresAt };
       this.scheduleRefresh(expiresAt);
       this.emit('msp-session', { expiresAt: session.expiresAt });
+      this.sessionStarted(session.token);
       return session.token;
     })();
     this.pending = attempt;

@@ -124,6 +124,109 @@ describe('<msp-provider>', () => {
     assert.equal(getComputedStyle(provider).backgroundColor, 'rgb(0, 0, 0)');
   });
 
+  describe('theme="tenant"', () => {
+    const ORG = '00000000-0000-4000-8000-000000009999';
+    const CUSTOMER_ORG = '00000000-0000-4000-8000-000000000001';
+    const me = (orgId: string) => ({
+      user: { id: 'u1', externalId: 'ada', email: 'ada@northwind.test', name: 'Ada' },
+      role: 'msp_admin',
+      permissions: ['fleet:read'],
+      org: { id: orgId, slug: 'northwind', name: 'Northwind Cyber', kind: 'msp', country: 'DE' },
+    });
+    const themeAnswer = (primary: string, mode = 'light', logoId: string | null = null) => ({
+      orgId: ORG,
+      resolved: { mode },
+      tokens: { '--msp-color-primary': primary, '--msp-color-background': mode === 'dark' ? '#101418' : '#ffffff' },
+      logo: logoId ? { id: logoId, url: `/v1/logos/${logoId}`, rasterUrl: `/v1/logos/${logoId}/raster.png`, source: 'fleet' } : null,
+    });
+    const themeRequests = () => requests.filter((r) => new URL(r.url).pathname.startsWith('/v1/themes/'));
+
+    async function tenantProvider(attrs = '', token = (n: number) => `token-${n}`) {
+      await startWorker();
+      document.body.innerHTML = `<msp-provider api-base="${API}" theme="tenant" ${attrs}></msp-provider>`;
+      const provider = document.querySelector('msp-provider')!;
+      let n = 0;
+      provider.fetchSession = async () => ({ token: token(++n), expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+      return provider;
+    }
+
+    it('reads the session org from /v1/me, then applies its theme tokens, mode and logo', async () => {
+      let primary = '#8a1538';
+      worker.use(
+        http.get(`${API}/v1/me`, () => HttpResponse.json(me(ORG))),
+        http.get(`${API}/v1/themes/:orgId`, () => HttpResponse.json(themeAnswer(primary, 'dark', 'logo-1'))),
+      );
+      const changes: { mode: string; logo: string | null }[] = [];
+      document.addEventListener('msp-theme-change', (e) => changes.push(e.detail));
+      const provider = await tenantProvider();
+      assert.equal(provider.style.getPropertyValue('--msp-color-background'), '#ffffff', 'light until the theme arrives');
+      await until(() => provider.style.getPropertyValue('--msp-color-primary') === '#8a1538', 'the tenant primary');
+      assert.equal(new URL(themeRequests()[0]!.url).pathname, `/v1/themes/${ORG}`);
+      assert.equal(themeRequests()[0]!.headers.get('authorization'), 'Bearer token-1');
+      assert.equal(provider.resolvedTheme.mode, 'dark');
+      assert.equal(provider.dataset.mode, 'dark');
+      assert.equal(provider.style.getPropertyValue('--msp-color-background'), '#101418');
+      assert.ok(provider.style.getPropertyValue('--msp-color-band-customer') !== '', 'tokens the answer leaves out come from the preset');
+      assert.equal(provider.resolvedTheme.logo, `${API}/v1/logos/logo-1`);
+      assert.equal(changes[changes.length - 1]!.logo, `${API}/v1/logos/logo-1`);
+
+      primary = '#00594f';
+      await provider.refreshTheme();
+      assert.equal(provider.style.getPropertyValue('--msp-color-primary'), '#00594f', 'refreshTheme reads it again');
+      assert.equal(themeRequests().length, 2);
+    });
+
+    it('loads the org named by tenant-org-id without asking /v1/me', async () => {
+      worker.use(http.get(`${API}/v1/themes/:orgId`, () => HttpResponse.json(themeAnswer('#123456'))));
+      const provider = await tenantProvider(`tenant-org-id="${CUSTOMER_ORG}"`);
+      await until(() => provider.style.getPropertyValue('--msp-color-primary') === '#123456', 'the customer theme');
+      assert.equal(new URL(themeRequests()[0]!.url).pathname, `/v1/themes/${CUSTOMER_ORG}`);
+      assert.ok(!requests.some((r) => new URL(r.url).pathname === '/v1/me'));
+    });
+
+    it('loads the theme again when the session belongs to another user', async () => {
+      const jwt = (sub: string) => `e30.${btoa(JSON.stringify({ sub, org: ORG })).replace(/=+$/, '')}.sig`;
+      worker.use(
+        http.get(`${API}/v1/me`, () => HttpResponse.json(me(ORG))),
+        http.get(`${API}/v1/themes/:orgId`, () => HttpResponse.json(themeAnswer('#8a1538'))),
+      );
+      const provider = await tenantProvider('', () => jwt('user-a'));
+      await until(() => themeRequests().length === 1, 'the first theme read');
+      await provider.refreshSession();
+      await sleep(50);
+      assert.equal(themeRequests().length, 1, 'a refreshed session of the same user reads nothing');
+      provider.fetchSession = async () => ({ token: jwt('user-b'), expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+      await until(() => themeRequests().length === 2, 'a theme read for the new user');
+    });
+
+    it('keeps the light preset and reports msp-error when the theme cannot be read', async () => {
+      worker.use(
+        http.get(`${API}/v1/me`, () => HttpResponse.json(me(ORG))),
+        http.get(`${API}/v1/themes/:orgId`, () => problem(500, 'internal-error', 'Theme store is away.')),
+      );
+      const errors = collectErrors();
+      const provider = await tenantProvider();
+      const error = await until(() => errors[0], 'an msp-error');
+      assert.equal(error.type, 'api_error');
+      assert.ok(error.message.includes('Theme store is away.'));
+      assert.equal(provider.resolvedTheme.name, 'light');
+      assert.equal(provider.style.getPropertyValue('--msp-color-background'), '#ffffff');
+    });
+
+    it('goes back to a preset when theme changes from tenant', async () => {
+      worker.use(
+        http.get(`${API}/v1/me`, () => HttpResponse.json(me(ORG))),
+        http.get(`${API}/v1/themes/:orgId`, () => HttpResponse.json(themeAnswer('#8a1538'))),
+      );
+      const provider = await tenantProvider();
+      await until(() => provider.style.getPropertyValue('--msp-color-primary') === '#8a1538', 'the tenant primary');
+      provider.theme = 'dark';
+      await provider.updateComplete;
+      assert.equal(provider.style.getPropertyValue('--msp-color-background'), '#16191d');
+      assert.equal(provider.resolvedTheme.name, 'dark');
+    });
+  });
+
   it('hands the API client to widgets that upgraded before their provider', async () => {
     worker.use(...fleetHandlers());
     const { MspProvider } = await import('../../components/core/provider.js');

@@ -8,6 +8,7 @@ import { presetNames } from '../themes/loader.js';
 import './demo.css';
 import { isUuid } from '../bff/domain/ids.js';
 import { billingPage } from './billing.js';
+import { brandingPage } from './branding.js';
 import { h, lang, type PageContext } from './dom.js';
 import { pricingPage } from './pricing.js';
 import { projectKeysPage } from './project-keys.js';
@@ -264,6 +265,7 @@ const sections: Record<string, { title: string; lede: string; pages: SubPage[] }
     pages: [
       { id: 'pricing', label: 'Pricing', render: (ctx) => pricingPage(ctx) },
       { id: 'project-keys', label: 'Project keys', render: (ctx) => projectKeysPage(ctx) },
+      { id: 'branding', label: 'Branding', render: (ctx, [customerId]) => brandingPage(ctx, customerId ? [customerId] : [], (id) => (location.hash = `#/settings/branding${id ? `/${encodeURIComponent(id)}` : ''}`)) },
     ],
   },
 };

@@ -4,10 +4,12 @@ import '../components/fleet-table/define.js';
 import '../components/customer-create/define.js';
 import '../components/customer-detail/define.js';
 import '../components/customer-tabs/define.js';
+import '../components/report-viewer/define.js';
 import { presetNames } from '../themes/loader.js';
 import './demo.css';
 import { isUuid } from '../bff/domain/ids.js';
 import { billingPage } from './billing.js';
+import { executiveReportPage } from './executive-report.js';
 import { brandingPage } from './branding.js';
 import { h, lang, type PageContext } from './dom.js';
 import { pricingPage } from './pricing.js';
@@ -66,6 +68,8 @@ interface ErrorDetail {
 
 const PERSONA_KEY = 'northwind-portal.persona';
 const THEME_KEY = 'northwind-portal.theme';
+/** The signed-in org's own theme, read by the provider from the BFF (`theme="tenant"`). */
+const TENANT_THEME = 'tenant';
 
 const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const main = byId('content');
@@ -172,11 +176,35 @@ let sessions: Sessions | undefined;
 let me: Me | undefined;
 
 function applyTheme(name: string) {
-  document.documentElement.dataset.theme = name;
+  // The tenant theme's mode is known once the provider has read it (msp-theme-change below).
+  if (name !== TENANT_THEME) document.documentElement.dataset.theme = name;
   const provider = document.getElementById('provider') as ProviderElement | null;
   if (provider) provider.theme = name;
+  if (name !== TENANT_THEME) showPortalLogo(null);
   localStorage.setItem(THEME_KEY, name);
 }
+
+/** The org's logo beside the portal's name, when its theme has one. */
+function showPortalLogo(url: string | null) {
+  const brand = document.querySelector('.brand')!;
+  const existing = brand.querySelector<HTMLImageElement>('.brand-logo');
+  brand.querySelector('.brand-mark')?.toggleAttribute('hidden', !!url);
+  if (!url) {
+    existing?.remove();
+    return;
+  }
+  // Decorative: the portal's name is written beside it. Sized by its height attribute, kept modest.
+  const img = existing ?? h('img', { className: 'brand-logo', alt: '', height: 28 });
+  img.src = url;
+  if (!existing) brand.prepend(img);
+}
+
+// The portal follows its own provider's theme: the page colours take its mode, the header its logo.
+document.addEventListener('msp-theme-change', (event) => {
+  if (event.target !== document.getElementById('provider') || themeSelect.value !== TENANT_THEME) return;
+  document.documentElement.dataset.theme = event.detail.mode;
+  showPortalLogo(event.detail.logo);
+});
 
 async function signIn(persona: Persona) {
   localStorage.setItem(PERSONA_KEY, persona.id);
@@ -256,8 +284,11 @@ interface SubPage {
 const sections: Record<string, { title: string; lede: string; pages: SubPage[] }> = {
   reports: {
     title: 'Reports',
-    lede: 'What you bill your customers, period by period. Branded executive reports for each customer will follow.',
-    pages: [{ id: 'billing', label: 'Billing', render: (ctx, [period]) => billingPage(ctx, period, (label) => (location.hash = `#/reports/billing/${label}`)) }],
+    lede: 'What you bill your customers, period by period, and each customer\'s branded executive report.',
+    pages: [
+      { id: 'billing', label: 'Billing', render: (ctx, [period]) => billingPage(ctx, period, (label) => (location.hash = `#/reports/billing/${label}`)) },
+      { id: 'executive', label: 'Executive report', render: (ctx, [id]) => executiveReportPage(ctx, id, (next) => (location.hash = `#/reports/executive/${encodeURIComponent(next)}`)) },
+    ],
   },
   settings: {
     title: 'Settings',
@@ -602,9 +633,12 @@ document.addEventListener('msp-error', (event) => {
 
 async function start() {
   const presets: readonly string[] = presetNames;
-  themeSelect.replaceChildren(...presets.map((name) => h('option', { value: name, textContent: sentenceCase(name.replace(/-/g, ' ')) })));
+  themeSelect.replaceChildren(
+    h('option', { value: TENANT_THEME, textContent: 'Tenant theme' }),
+    ...presets.map((name) => h('option', { value: name, textContent: sentenceCase(name.replace(/-/g, ' ')) })),
+  );
   const savedTheme = localStorage.getItem(THEME_KEY);
-  themeSelect.value = savedTheme && presets.includes(savedTheme) ? savedTheme : presets[0]!;
+  themeSelect.value = savedTheme && (savedTheme === TENANT_THEME || presets.includes(savedTheme)) ? savedTheme : TENANT_THEME;
   applyTheme(themeSelect.value);
   themeSelect.addEventListener('change', () => applyTheme(themeSelect.value));
   if (location.pathname === '/accept-invite') {

@@ -22,6 +22,8 @@ export default defineConfig({
         'msp-license-meter': 'components/msp-license-meter.ts',
         'msp-customer-detail': 'components/msp-customer-detail.ts',
         'msp-ip-distribution': 'components/msp-ip-distribution.ts',
+        'msp-report-viewer': 'components/msp-report-viewer.ts',
+        'msp-theme-editor': 'components/msp-theme-editor.ts',
       },
       formats: ['es'],
     },

@@ -9,4 +9,6 @@ export { MspCustomerDetail, customerTabs, type CustomerTab } from './customer-de
 export { MspCustomerCreate } from './customer-create/define.js';
 export { MspCustomerTabs, MAX_OPEN_TABS, type OpenCustomer } from './customer-tabs/define.js';
 export { MspIpDistribution, type IpDistributionChangeDetail, type IpDistributionSaveKind } from './ip-distribution/define.js';
+export { MspThemeEditor, type ThemeAnswer, type ThemeLogo, type ThemeSavedDetail, type ThemeTarget } from './theme-editor/define.js';
+export { MspReportViewer, MAX_REPORT_DAYS, periodErrors, presetPeriod, type PeriodPreset, type ReportPeriod } from './report-viewer/define.js';
 export { presetNames, resolveTheme, themeTokens, type PresetName, type ResolvedTheme, type ThemeRecord } from '../themes/loader.js';

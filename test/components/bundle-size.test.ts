@@ -99,8 +99,28 @@ describe('widget bundle', () => {
     assert.ok(!codeOf(files).includes(CHART_JS_MARKER), 'no chart.js in the IP distribution');
   });
 
+  it('keeps the theme-editor entry under 30 KB gzip, its contrast rules included, with the preview\'s licence meter only behind a dynamic import', () => {
+    const initial = closure('msp-theme-editor.js', { lazy: false });
+    const size = gzipSize(initial);
+    console.log(`msp-theme-editor: ${(size / 1024).toFixed(1)} KB gzip over ${initial.length} files (the preview meter loads later)`);
+    assert.ok(size <= 30 * 1024, `msp-theme-editor is ${(size / 1024).toFixed(1)} KB gzip, over the 30 KB budget`);
+    assert.ok(!codeOf(initial).includes(CHART_JS_MARKER), 'no chart.js in the theme editor');
+    assert.ok(!codeOf(initial).includes('Quota reached'), 'the licence meter is not in the initial closure');
+    assert.ok(codeOf(closure('msp-theme-editor.js')).includes('Quota reached'), 'the licence meter is reachable through its dynamic import');
+  });
+
+  it('keeps the report-viewer entry under 28 KB gzip, with chart.js only behind a dynamic import', () => {
+    const initial = closure('msp-report-viewer.js', { lazy: false });
+    const size = gzipSize(initial);
+    console.log(`msp-report-viewer: ${(size / 1024).toFixed(1)} KB gzip over ${initial.length} files (charts load later)`);
+    assert.ok(size <= 28 * 1024, `msp-report-viewer is ${(size / 1024).toFixed(1)} KB gzip, over the 28 KB budget`);
+    assert.ok(!codeOf(initial).includes(CHART_JS_MARKER), 'chart.js is not in the initial closure of msp-report-viewer');
+    const lazy = closure('msp-report-viewer.js').filter((f) => !initial.includes(f));
+    assert.ok(codeOf(lazy).includes(CHART_JS_MARKER), 'chart.js is reachable through the dynamic import');
+  });
+
   it('emits one entry per element plus the index', () => {
-    const entries = ['index.js', 'msp-provider.js', 'msp-fleet-table.js', 'msp-license-meter.js', 'msp-customer-detail.js', 'msp-customer-create.js', 'msp-customer-tabs.js', 'msp-ip-distribution.js'];
+    const entries = ['index.js', 'msp-provider.js', 'msp-fleet-table.js', 'msp-license-meter.js', 'msp-customer-detail.js', 'msp-customer-create.js', 'msp-customer-tabs.js', 'msp-ip-distribution.js', 'msp-theme-editor.js', 'msp-report-viewer.js'];
     for (const entry of entries) assert.ok(fs.existsSync(path.join(outDir, entry)), entry);
   });
 });

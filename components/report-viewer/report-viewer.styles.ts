@@ -146,7 +146,7 @@ const own = css`
   /* Sections */
   .grid {
     display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(min(100%, 22rem), 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(min(100%, 28rem), 1fr));
     gap: calc(var(--msp-space) * 3);
   }
   .card {

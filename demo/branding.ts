@@ -15,9 +15,26 @@ interface FleetItem {
   name: string;
 }
 
-/** What the portal's provider offers for re-theming after a save (components/README.md). */
-interface ThemedProvider extends HTMLElement {
+/** The parts of `<msp-provider>` this page uses (components/README.md). */
+interface ProviderElement extends HTMLElement {
+  apiBase: string;
+  theme: unknown;
+  fetchSession: (() => Promise<{ token: string; expiresAt: string }>) | undefined;
   refreshTheme?: () => Promise<void>;
+}
+
+/**
+ * The editor's own provider: the portal's pages sit beside the portal's provider, not inside it,
+ * so this one takes the same API base, session callback and theme.
+ */
+function providerFor(editor: HTMLElement): { provider: ProviderElement; portal: ProviderElement | null } {
+  const portal = document.getElementById('provider') as ProviderElement | null;
+  const provider = document.createElement('msp-provider') as ProviderElement;
+  provider.apiBase = portal?.apiBase ?? location.origin;
+  provider.theme = portal?.theme ?? 'light';
+  provider.fetchSession = portal?.fetchSession;
+  provider.append(editor);
+  return { provider, portal };
 }
 
 const FLEET = 'fleet';
@@ -34,12 +51,13 @@ export async function brandingPage(ctx: PageContext, rest: string[], choose: (cu
   const page = h('div', { class: 'settings-page branding-page', id: 'branding-page' });
   const editor = document.createElement('msp-theme-editor');
   editor.id = 'theme-editor';
+  const { provider, portal } = providerFor(editor);
 
   if (!seller) {
     // A customer's own users see (and, with the right, change) their organisation's theme.
     editor.setAttribute('org-id', me.org.id);
     editor.setAttribute('org-name', me.org.name);
-    page.append(editor);
+    page.append(provider);
     return page;
   }
 
@@ -68,9 +86,8 @@ export async function brandingPage(ctx: PageContext, rest: string[], choose: (cu
   }
 
   editor.addEventListener('msp-theme-saved', () => {
-    // The portal wears the MSP's theme when it loads the tenant theme; a preset chosen in the
-    // header stays as it is.
-    void (editor.closest('msp-provider') as ThemedProvider | null)?.refreshTheme?.();
+    // A portal wearing the tenant theme re-reads it; a preset chosen in the header stays.
+    for (const p of [portal, provider]) void p?.refreshTheme?.();
   });
 
   page.append(
@@ -84,7 +101,7 @@ export async function brandingPage(ctx: PageContext, rest: string[], choose: (cu
       }),
       field('Theme of', picker),
     ),
-    editor,
+    provider,
   );
   return page;
 }

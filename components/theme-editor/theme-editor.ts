@@ -228,9 +228,16 @@ export class MspThemeEditor extends MspElement {
     return t.fleetOrgId === null;
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Moved in the page while loading: the load was cancelled, start it again.
+    if (this.hasUpdated && !this.loaded) this.requestUpdate();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.controller?.abort();
+    if (this.phase === 'loading') this.phase = 'idle';
   }
 
   protected override firstUpdated(): void {
@@ -248,7 +255,7 @@ export class MspThemeEditor extends MspElement {
       this.loaded = undefined;
       this.phase = 'idle';
     }
-    if ((orgChanged || changed.has('api' as keyof MspThemeEditor)) && this.api && this.activeOrgId && !this.loaded && this.phase !== 'loading') void this.refresh();
+    if (this.isConnected && this.api && this.activeOrgId && !this.loaded && this.phase === 'idle') void this.refresh();
   }
 
   /** Loads the theme (and the fleet theme it inherits) again; the draft follows it. */
@@ -801,7 +808,7 @@ export class MspThemeEditor extends MspElement {
 
   private renderMode(res: DraftResolution): TemplateResult {
     const disabled = !this.editable;
-    return html`<fieldset class="field mode" part="field" data-field="mode" aria-describedby="mode-source">
+    return html`<fieldset class="field mode" part="field" data-field="mode" aria-describedby="mode-source mode-hint">
       <legend class="visually-hidden">Mode</legend>
       ${this.fieldHead('mode', res, null)}
       <div class="choices">
@@ -820,6 +827,7 @@ export class MspThemeEditor extends MspElement {
           >`,
         )}
       </div>
+      <span class="hint" id="mode-hint">The mode picks the preset under the values left unset; colours set here stay as they are.</span>
     </fieldset>`;
   }
 

@@ -424,6 +424,17 @@ describe('<msp-theme-editor>', () => {
     await expectNoAxeViolations(el);
   });
 
+  it('loads again when the page moves it while the theme is loading', async () => {
+    worker.use(...handlers());
+    const el = await mountIn('msp-theme-editor', `org-id="${CUSTOMER}"`, '1200px');
+    const provider = el.closest('msp-provider')!;
+    el.remove();
+    provider.append(el);
+    await until(() => el.theme, 'the theme after the move');
+    await el.updateComplete;
+    assert.ok(el.shadowRoot!.querySelector('form'));
+  });
+
   it('is usable in dark mode and right to left, axe-clean', async () => {
     const el = await shown(`org-id="${CUSTOMER}"`, { customer: themeOf(CUSTOMER, { mode: 'dark' }) });
     el.closest('msp-provider')!.setAttribute('theme', 'dark');

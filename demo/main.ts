@@ -292,7 +292,7 @@ const sections: Record<string, { title: string; lede: string; pages: SubPage[] }
   },
   settings: {
     title: 'Settings',
-    lede: 'Your prices and prepaid project keys. Team and branding settings will follow.',
+    lede: 'Your prices, prepaid project keys, and the branding your customers see: your fleet theme and each customer\'s own.',
     pages: [
       { id: 'pricing', label: 'Pricing', render: (ctx) => pricingPage(ctx) },
       { id: 'project-keys', label: 'Project keys', render: (ctx) => projectKeysPage(ctx) },

@@ -3,7 +3,9 @@ import { sql } from 'drizzle-orm';
 import { normalizeAsset, type AssetKind } from '../domain/assets.js';
 import { bookingMonthEnd, type Partnership } from '../domain/billing.js';
 import { defaultFleetColumns } from '../domain/fleet-columns.js';
+import { prepareLogo } from '../domain/logo.js';
 import { quote, type Tier } from '../domain/pricing.js';
+import { nextRun, reportPeriod, type ScheduleRule } from '../domain/report-schedule.js';
 import { ownerBypassesRls, queryRows, type Database } from './client.js';
 
 /**
@@ -132,6 +134,8 @@ const T = {
   price_tables: { columns: ['tenant_id', 'kind', 'currency', 'article_name', 'article_number', 'tiers', 'prepaid_discount_bps'], types: ['uuid', 'price_table_kind', 'text', 'text', 'text', 'jsonb', 'int'] },
   price_table_versions: { columns: ['tenant_id', 'version', 'kind', 'currency', 'article_name', 'article_number', 'tiers', 'prepaid_discount_bps', 'valid_from', 'created_by'], types: ['uuid', 'int', 'price_table_kind', 'text', 'text', 'text', 'jsonb', 'int', 'timestamptz', 'uuid'] },
   subscription_events: { columns: ['tenant_id', 'subscription_id', 'kind', 'at', 'plan', 'ips_internal', 'ips_external', 'effective_at', 'ref'], types: ['uuid', 'uuid', 'subscription_event_kind', 'timestamptz', 'plan', 'int', 'int', 'timestamptz', 'text'] },
+  report_schedules: { columns: ['tenant_id', 'id', 'frequency', 'weekday', 'day_of_month', 'send_time', 'time_zone', 'recipients', 'enabled', 'next_run_at', 'last_run_at', 'created_by', 'created_at', 'updated_at'], types: ['uuid', 'uuid', 'report_frequency', 'int2', 'int2', 'text', 'text', 'text[]', 'bool', 'timestamptz', 'timestamptz', 'uuid', 'timestamptz', 'timestamptz'] },
+  report_sends: { columns: ['tenant_id', 'id', 'schedule_id', 'run_at', 'period_from', 'period_to', 'recipients', 'email_id', 'requested_by', 'created_at'], types: ['uuid', 'uuid', 'uuid', 'timestamptz', 'date', 'date', 'text[]', 'uuid', 'uuid', 'timestamptz'] },
   project_keys: { columns: ['tenant_id', 'id', 'code', 'ip_count', 'runtime_months', 'currency', 'purchase_price_minor', 'selling_price_minor', 'customer_id', 'redeemed_at', 'redeemed_by'], types: ['uuid', 'uuid', 'text', 'int', 'int', 'text', 'int8', 'int8', 'uuid', 'timestamptz', 'uuid'] },
 } as const;
 
@@ -215,6 +219,7 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
     subscriptions: [], assets: [], scans: [], findings: [], posture_snapshots: [], themes: [], audit_log: [],
     user_preferences: [], invites: [], email_messages: [], notifications: [], idempotency_keys: [],
     price_tables: [], price_table_versions: [], subscription_events: [], project_keys: [],
+    report_schedules: [], report_sends: [],
   };
   const created = iso(new Date(today.getTime() - 400 * DAY));
 
@@ -446,14 +451,17 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
 
   seedPricing(rows, subscriptionsOf, { A: mspA, B: mspB, partner }, { A: staffA[seeded.staff.admin]!, B: staffB[seeded.staff.admin]! }, r, today);
 
+  seedReportSchedules(rows, { A: mspA, B: mspB }, { A: staffA[seeded.staff.admin]!, B: staffB[seeded.staff.admin]! }, r, now);
+
   // Parents before children (the closure trigger needs the parent's rows).
-  const order: Table[] = ['orgs', 'users', 'role_assignments', 'customer_profiles', 'account_manager_assignments', 'subscriptions', 'assets', 'scans', 'findings', 'posture_snapshots', 'themes', 'audit_log', 'user_preferences', 'invites', 'email_messages', 'notifications', 'idempotency_keys', 'price_tables', 'price_table_versions', 'subscription_events', 'project_keys'];
+  const order: Table[] = ['orgs', 'users', 'role_assignments', 'customer_profiles', 'account_manager_assignments', 'subscriptions', 'assets', 'scans', 'findings', 'posture_snapshots', 'themes', 'audit_log', 'user_preferences', 'invites', 'email_messages', 'notifications', 'idempotency_keys', 'price_tables', 'price_table_versions', 'subscription_events', 'project_keys', 'report_schedules', 'report_sends'];
   await db.transaction(async (tx) => {
     for (const table of order) {
       const started = Date.now();
       await insertRows(tx as unknown as Database, table, rows[table]);
       log(`  ${table}: ${rows[table].length} rows in ${Date.now() - started} ms`);
     }
+    await seedLogos(tx as unknown as Database, rows);
     const started = Date.now();
     await tx.execute(sql`select portico.refresh_customer_metrics()`);
     log(`  customer_metrics refreshed in ${Date.now() - started} ms`);
@@ -563,5 +571,76 @@ function seedPricing(
   for (const [seller, code, ips, months, purchase, selling, assign] of keys) {
     const redeemedBy = seller === 'partner' ? null : admins[seller];
     rows.project_keys.push([sellers[seller], r.uuid(), code, ips, months, priceLists[seller].currency, purchase, selling, assign ? customerOf(seller) : null, iso(new Date(today.getTime() - r.int(10, 90) * DAY)), redeemedBy]);
+  }
+}
+
+/**
+ * Executive-report emails: each MSP's admin has a weekly schedule (Mondays 08:00) and a monthly
+ * one (the 1st, 07:30) for its first two active direct customers, in the customer's zone; the
+ * weekly one already sent its last slot, recorded with its delivered email. Drawn after every
+ * other random value, so the rest of the seed is the same with or without them.
+ */
+function seedReportSchedules(rows: Record<Table, Value[][]>, msps: { A: string; B: string }, admins: { A: string; B: string }, r: ReturnType<typeof prng>, now: Date): void {
+  for (const key of ['A', 'B'] as const) {
+    const customers = rows.orgs
+      .filter((o) => o[1] === msps[key] && o[2] === 'customer')
+      .filter((o) => rows.customer_profiles.some((p) => p[0] === o[0] && p[1] === 'active' && p[5] === null))
+      .slice(0, 2);
+    for (const customer of customers) {
+      const [tenant, , , , name, , , timeZone] = customer as [string, string, string, string, string, string, string | null, string];
+      const recipients = [`leadership@${slugify(name)}.example`];
+      const weekly: ScheduleRule = { frequency: 'weekly', weekday: 1, sendTime: '08:00', timeZone };
+      const monthly: ScheduleRule = { frequency: 'monthly', dayOfMonth: 1, sendTime: '07:30', timeZone };
+      const created = new Date(now.getTime() - 30 * DAY);
+      const weeklyId = r.uuid();
+      const next = nextRun(weekly, now);
+      const last = new Date(next.getTime() - 7 * DAY);
+      rows.report_schedules.push(
+        [tenant, weeklyId, 'weekly', 1, null, '08:00', timeZone, recipients, true, iso(next), iso(last), admins[key], iso(created), iso(created)],
+        [tenant, r.uuid(), 'monthly', null, 1, '07:30', timeZone, recipients, true, iso(nextRun(monthly, now)), null, admins[key], iso(created), iso(created)],
+      );
+      const period = reportPeriod(weekly, last);
+      const emailId = r.uuid();
+      const subject = `${name} security summary, ${period.from} – ${period.to}`;
+      rows.email_messages.push([tenant, emailId, 'executive-summary', recipients, subject, JSON.stringify({ customerName: name, period }), 'sent', 1, `<${emailId}@portico>`, iso(last), iso(new Date(last.getTime() + 2000))]);
+      rows.report_sends.push([tenant, r.uuid(), weeklyId, iso(last), period.from, period.to, recipients, emailId, admins[key], iso(last)]);
+    }
+  }
+}
+
+/** A deterministic uuid (v4 layout) from a name: seeded rows that must not draw from the prng. */
+function uuidFrom(name: string): string {
+  const h = createHash('sha256').update(name).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** A wordmark logo: the initials on a rounded square of the brand colour, then the name. */
+export function seedLogoSvg(name: string, colour: string): string {
+  const initials = name.split(/\s+/).filter((w) => /^[A-Za-z]/.test(w)).slice(0, 2).map((w) => w[0]!.toUpperCase()).join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320 64">
+  <rect width="64" height="64" rx="14" fill="${colour}"/>
+  <path d="M14 50 L32 14 L50 50" fill="none" stroke="#ffffff" stroke-opacity="0.25" stroke-width="4"/>
+  <text x="32" y="42" text-anchor="middle" font-family="DejaVu Sans, Arial, sans-serif" font-weight="bold" font-size="24" fill="#ffffff">${xmlEscape(initials)}</text>
+  <text x="80" y="41" font-family="DejaVu Sans, Arial, sans-serif" font-size="22" fill="#1d2433">${xmlEscape(name)}</text>
+</svg>`;
+}
+
+/**
+ * Logos, through the upload's own checks and rasteriser: each MSP's fleet logo, and the own
+ * logo of every customer with a theme of its own. Ids are derived from the org, not drawn.
+ */
+async function seedLogos(db: Database, rows: Record<Table, Value[][]>): Promise<void> {
+  const withTheme = rows.themes.map((t) => ({ id: t[0] as string, colour: t[1] as string }));
+  for (const { id: tenant, colour } of withTheme) {
+    const name = rows.orgs.find((o) => o[0] === tenant)?.[4] as string | undefined;
+    if (!name) continue;
+    const logo = await prepareLogo(Buffer.from(seedLogoSvg(name, colour)), 'image/svg+xml');
+    const id = uuidFrom(`logo:${tenant}`);
+    await db.execute(sql`insert into logos (tenant_id, id, content_type, image, raster, raster_width, raster_height, sha256)
+      values (${tenant}::uuid, ${id}::uuid, ${logo.contentType}, decode(${logo.image.toString('hex')}, 'hex'), decode(${logo.raster.toString('hex')}, 'hex'),
+              ${logo.rasterWidth}, ${logo.rasterHeight}, ${logo.sha256})`);
+    await db.execute(sql`update themes set logo_id = ${id}::uuid where tenant_id = ${tenant}::uuid`);
   }
 }

@@ -128,8 +128,8 @@ export function unsafeCss(css: string): string | null {
 function unsafeValue(value: string): string | null {
   const s = squeeze(value);
   if (s.includes('javascript:') || s.includes('vbscript:')) return 'a script URL';
-  if (s.includes('url(')) return unsafeCss(value);
-  return null;
+  // Presentation attributes are CSS values too (and become CSS when a renderer maps them).
+  return unsafeCss(value);
 }
 
 const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -138,8 +138,8 @@ const escapeAttr = (s: string) => escapeText(s).replace(/"/g, '&quot;').replace(
 function serialise(node: Node, out: string[], root: boolean, xlink: boolean): void {
   const children = () => {
     for (const c of node.children) {
-      if (typeof c === 'string') out.push(escapeText(c));
-      else serialise(c, out, false, xlink);
+      if (typeof c !== 'string') serialise(c, out, false, xlink);
+      else if (c !== '') out.push(escapeText(c));
     }
   };
   if (node.unwrap) {
@@ -152,13 +152,14 @@ function serialise(node: Node, out: string[], root: boolean, xlink: boolean): vo
     if (xlink) out.push(` xmlns:xlink="${XLINK_NS}"`);
   }
   for (const [k, v] of node.attrs) out.push(` ${k}="${escapeAttr(v)}"`);
-  if (node.children.length === 0) {
-    out.push('/>');
-    return;
-  }
-  out.push('>');
+  const at = out.length;
   children();
-  out.push(`</${node.name}>`);
+  // Written self-closing when nothing is inside (an unwrapped empty <a> included), as it reads back.
+  if (out.length === at) out.push('/>');
+  else {
+    out.splice(at, 0, '>');
+    out.push(`</${node.name}>`);
+  }
 }
 
 /** A plain or px length as a number; null for percentages, other units or garbage. */

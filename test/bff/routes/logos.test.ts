@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { queryRows } from '../../../bff/db/client.js';
-import { backends, seededWorld, type World } from '../../helpers/db.js';
+import { backends, customerWithDelegation, seededWorld, type World } from '../../helpers/db.js';
 import { expectFieldError, expectProblem } from '../../helpers/problem.js';
 
 /**
@@ -257,17 +257,21 @@ for (const backend of backends) {
       assert.deepEqual(await expectProblem(removed, 404, 'not-found'), absent);
     });
 
-    test("a customer without a logo of its own shows its MSP's fleet logo, to its own users too", async () => {
+    test("a customer without a logo of its own shows its MSP's fleet logo, to its own users too; the seed has logos", async () => {
+      const [seededLogos] = await owner<{ n: number | string }>(sql`select count(*) as n from themes t join logos l on l.tenant_id = t.tenant_id and l.id = t.logo_id`);
+      assert.ok(Number(seededLogos!.n) >= 3, 'fleet logos of both MSPs and a customer\'s own');
       const fleetTheme = await uploaded(world.orgs.mspA, Buffer.from(SVG), 'image/svg+xml');
       assert.equal(fleetTheme.logo!.source, 'fleet', "an MSP's own logo is its fleet logo");
-      const [plain] = await owner<{ id: string }>(
-        sql`select o.id from orgs o where o.id = any(${`{${world.orgs.customersA.join(',')}}`}::uuid[])
-              and not exists (select 1 from themes t where t.tenant_id = o.id and t.logo_id is not null) order by o.id limit 1`,
+      const plain = await owner<{ id: string }>(
+        sql`select o.id from orgs o join customer_profiles cp on cp.tenant_id = o.id
+             where o.parent_id = ${world.orgs.mspA}::uuid and cp.revoked_at is null
+               and not exists (select 1 from themes t where t.tenant_id = o.id and t.logo_id is not null) order by o.id`,
       );
-      const { theme } = await read(plain!.id);
+      const id = await customerWithDelegation(world, 'read_only', plain.map((p) => p.id));
+      const { theme } = await read(id);
       assert.deepEqual(theme.logo, { ...fleetTheme.logo!, source: 'fleet' });
-      const ownUser = await world.customerToken(plain!.id, 'customer_viewer');
-      assert.deepEqual((await read(plain!.id, ownUser)).theme.logo, theme.logo);
+      const ownUser = await world.customerToken(id, 'customer_viewer');
+      assert.deepEqual((await read(id, ownUser)).theme.logo, theme.logo);
     });
   });
 }

@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import { PassThrough, type Readable } from 'node:stream';
 import PDFDocument from 'pdfkit';
 import type { ExecutiveReport, Severity } from '../report-data.js';
+import { registerReportFonts } from './fonts.js';
 
 /**
  * The executive report as an A4 PDF drawn with pdfkit: the customer's colours, its logo (the
@@ -17,10 +17,6 @@ export interface PdfOptions {
   /** The PNG variant of the brand's logo (`logos.raster`); without it the customer's name is drawn. */
   logo?: Uint8Array | null;
 }
-
-const require = createRequire(import.meta.url);
-const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
-const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf');
 
 const MARGIN = 48;
 const FOOTER = 36;
@@ -48,9 +44,12 @@ function severityColour(r: ExecutiveReport, s: Severity): string {
   return { critical: b.colorDanger, high: b.colorWarning, medium: b.colorAccent, low: b.colorPrimary, info: b.colorMuted }[s];
 }
 
+// One formatter each for the process: `toLocaleDateString` builds a new one on every call.
+const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const weekFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+
 function fmtDay(day: string): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  return dayFormat.format(new Date(`${day}T00:00:00Z`));
 }
 
 function header(doc: Doc, r: ExecutiveReport): void {
@@ -168,7 +167,7 @@ function scanBars(doc: Doc, r: ExecutiveReport, x: number, y: number, w: number,
     if (wk.scans > 0) doc.rect(bx, yOf(wk.scans), bw, y + h - yOf(wk.scans)).fill(b.colorPrimary);
     if (wk.failed > 0) doc.rect(bx, yOf(wk.failed), bw, y + h - yOf(wk.failed)).fill(b.colorDanger);
     const d = new Date(`${wk.weekStart}T00:00:00Z`);
-    doc.font('regular').fontSize(6.5).fillColor(b.colorMuted).text(d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' }), x + i * slot, y + h + 4, { width: slot, align: 'center', lineBreak: false });
+    doc.font('regular').fontSize(6.5).fillColor(b.colorMuted).text(weekFormat.format(d), x + i * slot, y + h + 4, { width: slot, align: 'center', lineBreak: false });
   });
 }
 
@@ -270,8 +269,7 @@ export function executiveReportPdf(r: ExecutiveReport, options: PdfOptions = {})
     compress: options.compress ?? true,
     info: { Title: `Executive report — ${r.customer.name}`, Author: r.preparedBy ?? r.customer.name, Subject: `${r.period.from} to ${r.period.to}` },
   });
-  doc.registerFont('regular', FONT);
-  doc.registerFont('bold', FONT_BOLD);
+  registerReportFonts(doc);
   const out = new PassThrough();
   doc.pipe(out);
   if (options.logo) openLogo(doc, options.logo);

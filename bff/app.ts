@@ -18,6 +18,8 @@ import { preferencesRoutes } from './routes/preferences.js';
 import { pricingRoutes } from './routes/pricing.js';
 import { themesRoutes } from './routes/themes.js';
 import { reportsRoutes } from './routes/reports.js';
+import { reportEmailRoutes } from './routes/report-emails.js';
+import { reportScheduleRoutes } from './routes/report-schedules.js';
 import { wellKnownRoutes } from './routes/well-known.js';
 
 export type { Deps } from './http/env.js';
@@ -60,15 +62,20 @@ export function createApp(deps: Deps) {
       c.header('vary', 'Origin', { append: true });
     }
   });
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: 64 * 1024,
-      onError: () => {
-        throw new HttpProblem(413, 'payload_too_large', 'The request body is larger than 64 KiB.');
-      },
-    }),
-  );
+  // A logo upload is the image file itself (domain/logo.ts): up to 1 MB. Every other body, 64 KiB.
+  const jsonLimit = bodyLimit({
+    maxSize: 64 * 1024,
+    onError: () => {
+      throw new HttpProblem(413, 'payload_too_large', 'The request body is larger than 64 KiB.');
+    },
+  });
+  const logoLimit = bodyLimit({
+    maxSize: 1024 * 1024,
+    onError: () => {
+      throw new HttpProblem(413, 'payload_too_large', 'The logo is larger than 1 MB.', [{ pointer: '#/body', detail: 'must be at most 1 MB' }]);
+    },
+  });
+  app.use('/v1/*', (c, next) => (c.req.method === 'PUT' && /^\/v1\/themes\/[^/]+\/logo$/.test(c.req.path) ? logoLimit : jsonLimit)(c, next));
 
   app.route('/', wellKnownRoutes());
   app.route('/', embedSessionRoutes());
@@ -84,6 +91,8 @@ export function createApp(deps: Deps) {
   app.route('/', ipDistributionRoutes());
   app.route('/', billingRoutes());
   app.route('/', themesRoutes());
+  app.route('/', reportEmailRoutes());
+  app.route('/', reportScheduleRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'embedSession', {
     type: 'http',

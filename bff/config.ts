@@ -23,6 +23,8 @@ export interface Config {
   portalUrl: string;
   /** How long an invite link works. */
   inviteTtlHours: number;
+  /** How long the signed PDF link in an executive-report email works. */
+  reportLinkTtlHours: number;
   /** Run the background jobs (purges, email) in this process. */
   runJobs: boolean;
 }
@@ -44,6 +46,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isFinite(inviteTtlHours) || inviteTtlHours <= 0) {
     throw new Error(`PORTICO_INVITE_TTL_HOURS must be a positive number, got ${JSON.stringify(env.PORTICO_INVITE_TTL_HOURS)}`);
   }
+  const reportLinkTtlHours = Number(env.PORTICO_REPORT_LINK_TTL_HOURS ?? 168);
+  if (!Number.isFinite(reportLinkTtlHours) || reportLinkTtlHours <= 0 || reportLinkTtlHours > 24 * 90) {
+    throw new Error(`PORTICO_REPORT_LINK_TTL_HOURS must be a positive number of hours up to 2160 (90 days), got ${JSON.stringify(env.PORTICO_REPORT_LINK_TTL_HOURS)}`);
+  }
   const smtpUrl = env.SMTP_URL || undefined;
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) {
     throw new Error(`SMTP_URL must start with smtp:// or smtps://, got ${JSON.stringify(smtpUrl)}`);
@@ -61,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.PORTICO_MAIL_FROM || 'Portico <no-reply@portico.localhost>',
     portalUrl: (env.PORTICO_PORTAL_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     inviteTtlHours,
+    reportLinkTtlHours,
     runJobs: env.PORTICO_JOBS !== 'off',
   };
 }

@@ -31,18 +31,23 @@ export type Permission =
   /** Price quotes for an IP count (unit costs only with pricing:manage). */
   | 'quotes:read'
   /** The theme of the org (its fleet theme, which its customers inherit) and of its customers. */
-  | 'themes:manage';
+  | 'themes:manage'
+  /**
+   * Email a customer's executive report now or on a schedule. Which customers is RLS's: an
+   * account manager's assigned ones, a customer admin's own tenant.
+   */
+  | 'reports:send';
 
 /** What each role may do; which rows it may do it to is decided by RLS. */
 const permissions: Record<Role, readonly Permission[]> = {
   msp_admin: [
     'fleet:read', 'customers:read', 'customers:create', 'customers:manage', 'users:read', 'audit:read', 'assets:write',
-    'pricing:manage', 'billing:read', 'quotas:write', 'quotes:read', 'themes:manage',
+    'pricing:manage', 'billing:read', 'quotas:write', 'quotes:read', 'themes:manage', 'reports:send',
   ],
   msp_analyst: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotes:read'],
-  msp_account_manager: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotes:read'],
+  msp_account_manager: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotes:read', 'reports:send'],
   msp_marketing: [],
-  customer_admin: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotas:write', 'quotes:read'],
+  customer_admin: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotas:write', 'quotes:read', 'reports:send'],
   customer_viewer: ['fleet:read', 'customers:read'],
 };
 

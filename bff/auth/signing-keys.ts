@@ -145,15 +145,30 @@ export class SigningKeys {
   }
 
   async sign(claims: JWTPayload & { sub: string }, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
+    return this.issue(claims, this.audience, Math.min(ttlSeconds, MAX_TOKEN_TTL_SECONDS));
+  }
+
+  /**
+   * A token for another purpose than embed sessions (a report link): its own audience, so it
+   * is never accepted as a session, and its own lifetime. Such tokens verify only while the
+   * key that signed them is loaded: rotating the keys ends them after the rotation's grace
+   * period, as it does sessions.
+   */
+  async signFor(audience: string, claims: JWTPayload & { sub: string }, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
+    if (audience === this.audience) throw new Error('signFor needs an audience other than the sessions\'');
+    return this.issue(claims, audience, ttlSeconds);
+  }
+
+  private async issue(claims: JWTPayload & { sub: string }, audience: string, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
     if (!this.db || Date.now() - this.loadedAt > 60_000) await this.reload(); // pick up rotations by other instances
     const key = this.keys.find((k) => k.active && k.privateKey);
     if (!key?.privateKey) throw new Error('no active signing key');
     const issuedAt = Math.floor(this.now().getTime() / 1000);
-    const exp = issuedAt + Math.min(ttlSeconds, MAX_TOKEN_TTL_SECONDS);
+    const exp = issuedAt + ttlSeconds;
     const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: ALG, kid: key.kid, typ: 'JWT' })
       .setIssuer(this.issuer)
-      .setAudience(this.audience)
+      .setAudience(audience)
       .setIssuedAt(issuedAt)
       .setNotBefore(issuedAt)
       .setExpirationTime(exp)
@@ -167,6 +182,15 @@ export class SigningKeys {
    * audience, and a current `nbf`/`exp`. Throws on anything else.
    */
   async verify(token: string): Promise<JWTVerifyResult> {
+    return this.check(token, this.audience, MAX_TOKEN_TTL_SECONDS);
+  }
+
+  /** Verifies a token made by `signFor` with the same audience, at most `maxTtlSeconds` old. */
+  async verifyFor(token: string, audience: string, maxTtlSeconds: number): Promise<JWTVerifyResult> {
+    return this.check(token, audience, maxTtlSeconds);
+  }
+
+  private async check(token: string, audience: string, maxTtlSeconds: number): Promise<JWTVerifyResult> {
     return jwtVerify(
       token,
       async (header) => {
@@ -182,9 +206,9 @@ export class SigningKeys {
       {
         algorithms: [ALG],
         issuer: this.issuer,
-        audience: this.audience,
+        audience,
         requiredClaims: ['exp', 'iat', 'nbf', 'sub'],
-        maxTokenAge: `${MAX_TOKEN_TTL_SECONDS + CLOCK_TOLERANCE_SECONDS}s`,
+        maxTokenAge: `${maxTtlSeconds + CLOCK_TOLERANCE_SECONDS}s`,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         currentDate: this.now(),
       },

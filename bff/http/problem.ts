@@ -25,6 +25,7 @@ export const problemTypes = {
   precondition_required: 'Precondition required',
   idempotency_key_reused: 'Idempotency key reused',
   invite_expired: 'Invite expired',
+  link_expired: 'Link expired',
   payload_too_large: 'Payload too large',
   rate_limit_error: 'Too many requests',
   internal_error: 'Internal error',

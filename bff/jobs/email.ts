@@ -3,7 +3,9 @@ import type PgBoss from 'pg-boss';
 import { emailMessages } from '../db/schema.js';
 import { sendQueued, type EmailKind } from '../outputs/email/queue.js';
 import { EmailDataError, renderEmail, secretDataFields } from '../outputs/email/templates.js';
-import { isPermanentFailure, smtpTransport, type MailTransport } from '../outputs/email/transport.js';
+import { isPermanentFailure, smtpTransport, type MailTransport, type OutgoingEmail } from '../outputs/email/transport.js';
+import { readLogoImage } from '../domain/logo.js';
+import type { Tx } from '../db/client.js';
 import type { Worker, WorkerContext } from './index.js';
 import { jobsOf } from './queue.js';
 
@@ -58,8 +60,16 @@ export async function deliverEmail(
 
   const kind = message.kind as EmailKind;
   let rendered;
+  let inlineImages: OutgoingEmail['inlineImages'];
   try {
     rendered = renderEmail(kind, message.data);
+    if (rendered.inline) {
+      // The logo is read when the message goes out (logos are immutable, so these are the bytes
+      // the report named); one deleted since is left out rather than failing the message.
+      const logo = await readLogoImage(db as unknown as Tx, rendered.inline.logoId);
+      if (logo) inlineImages = [{ cid: rendered.inline.cid, filename: 'logo.png', contentType: 'image/png', content: logo.raster }];
+      else rendered = renderEmail(kind, message.data, { logo: { kind: 'none' } });
+    }
   } catch (error) {
     if (!(error instanceof EmailDataError)) throw error;
     await db.update(emailMessages).set({ status: 'failed', error: error.message }).where(row);
@@ -69,7 +79,7 @@ export async function deliverEmail(
   const messageId = messageIdOf(message.id);
   try {
     // The subject recorded with the row (what lists and the audit show) is the one sent.
-    await transport.send({ ...rendered, subject: message.subject, fromName: rendered.senderName, to: message.to, messageId });
+    await transport.send({ html: rendered.html, text: rendered.text, subject: message.subject, fromName: rendered.senderName, to: message.to, messageId, ...(inlineImages ? { inlineImages } : {}) });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const final = isPermanentFailure(error) || job.retryCount >= job.retryLimit;

@@ -3,6 +3,8 @@ import type { Db } from '../db/client.js';
 import type { Config } from '../config.js';
 import { emailWorker } from './email.js';
 import { purgeWorker } from './purge.js';
+import { reportSchedulesWorker } from './report-schedules.js';
+import type { SigningKeys } from '../auth/signing-keys.js';
 import { jobsOf, openQueue, type Jobs } from './queue.js';
 
 export interface JobRunner {
@@ -16,6 +18,8 @@ export interface WorkerContext {
   database: Db;
   config: Config;
   now: () => Date;
+  /** The keys report links are signed with; loaded from the database or PORTICO_SIGNING_KEYS when absent. */
+  keys?: SigningKeys;
 }
 
 /**
@@ -28,15 +32,15 @@ export interface Worker {
   sweep(ctx: WorkerContext): Promise<void>;
 }
 
-const workers: Worker[] = [emailWorker, purgeWorker()];
+const workers: Worker[] = [emailWorker, purgeWorker(), reportSchedulesWorker()];
 
 /**
  * Starts pg-boss and, unless `work` is false, every worker. With `work: false` the process
  * only enqueues (a web node when workers run elsewhere).
  */
-export async function startJobs(database: Db, config: Config, options: { work?: boolean; now?: () => Date } = {}): Promise<JobRunner> {
+export async function startJobs(database: Db, config: Config, options: { work?: boolean; now?: () => Date; keys?: SigningKeys } = {}): Promise<JobRunner> {
   const boss = await openQueue(database);
-  const ctx: WorkerContext = { boss, database, config, now: options.now ?? (() => new Date()) };
+  const ctx: WorkerContext = { boss, database, config, now: options.now ?? (() => new Date()), ...(options.keys ? { keys: options.keys } : {}) };
   if (options.work !== false) {
     for (const worker of workers) await worker.register(ctx);
     for (const worker of workers) await worker.sweep(ctx);

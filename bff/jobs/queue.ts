@@ -2,7 +2,7 @@ import PgBoss from 'pg-boss';
 import type { Db } from '../db/client.js';
 
 /** The queues Portico runs. Each worker module registers one (see `startJobs`). */
-export const queueNames = ['tenant-purge', 'email-send'] as const;
+export const queueNames = ['tenant-purge', 'email-send', 'report-schedules-due'] as const;
 export type QueueName = (typeof queueNames)[number];
 
 export interface SendOptions {
@@ -26,8 +26,8 @@ export async function openQueue(database: Db): Promise<PgBoss> {
     schema: 'pgboss',
     application_name: 'portico-jobs',
     max: 3,
-    // Cron schedules are not used yet; supervision archives and expires jobs.
-    schedule: false,
+    // Cron: the report-schedules tick (bff/jobs/report-schedules.ts) runs every minute.
+    schedule: true,
   } as ConstructorParameters<typeof PgBoss>[0]);
   boss.on('error', (error: unknown) => console.error('[jobs]', error));
   await boss.start();

@@ -64,6 +64,8 @@ export interface RenderedEmail {
   subject: string;
   html: string;
   text: string;
+  /** An image the HTML shows by `cid:`; the sender attaches the PNG raster of this logo under that id. */
+  inline?: { cid: string; logoId: string };
 }
 
 const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { executiveSummarySchema, LOGO_CID, renderExecutiveSummary, summarySubject, type ExecutiveSummaryData, type LogoSource } from './executive-summary.js';
 import { neutralTheme, renderContent, type EmailContent, type EmailTheme, type RenderedEmail } from './layout.js';
 import type { EmailKind } from './queue.js';
 
@@ -56,6 +57,8 @@ export const emailDataSchemas = {
     /** Where the MSP sees the customer, if the portal has such a page. */
     customerUrl: z.url({ protocol: /^https?$/ }).optional(),
   }),
+  /** The executive report's summary (executive-summary.ts); rendered by its own layout. */
+  'executive-summary': executiveSummarySchema,
 } satisfies Record<EmailKind, z.ZodType>;
 
 export type EmailData = { [K in EmailKind]: z.infer<(typeof emailDataSchemas)[K]> };
@@ -68,6 +71,8 @@ export const secretDataFields: Record<EmailKind, readonly string[]> = {
   invite: ['inviteUrl'],
   'tenant-deleted': [],
   'licence-threshold': [],
+  // The signed link to the PDF works for days; the record keeps the figures, not the credential.
+  'executive-summary': ['reportUrl'],
 };
 
 export class EmailDataError extends Error {
@@ -104,7 +109,9 @@ function longDate(iso: string, timeZone = 'UTC'): string {
 
 const percent = (share: number) => `${Math.round(share * 100)} %`;
 
-const contents: { [K in EmailKind]: (d: EmailData[K]) => EmailContent } = {
+type BlockKind = Exclude<EmailKind, 'executive-summary'>;
+
+const contents: { [K in BlockKind]: (d: EmailData[K]) => EmailContent } = {
   invite: (d) => {
     const expires = longDateTime(d.expiresAt, d.timeZone);
     const inviter = d.inviterName ? `${d.inviterName} of ${d.mspName}` : d.mspName;
@@ -187,13 +194,30 @@ const contents: { [K in EmailKind]: (d: EmailData[K]) => EmailContent } = {
 export interface RenderOptions {
   /** Overrides of the neutral look (branding); the sender line is always the MSP's name. */
   theme?: Partial<Omit<EmailTheme, 'senderName'>>;
+  /**
+   * How an email with a logo shows it: by default attached inline (`cid:`, see
+   * `RenderedEmail.inline`); a preview in a browser passes the logo's public URL instead, and a
+   * sender that could not read the logo's bytes passes `none`.
+   */
+  logo?: LogoSource;
 }
 
 /** Renders a stored message. Throws `EmailDataError` when the stored data does not fit its kind. */
 export function renderEmail(kind: EmailKind, data: unknown, options: RenderOptions = {}): RenderedEmail {
   const parsed = parseData(kind, data);
-  const content = (contents[kind] as (d: EmailData[EmailKind]) => EmailContent)(parsed);
+  if (kind === 'executive-summary') {
+    const d = parsed as ExecutiveSummaryData;
+    const logo: LogoSource = d.logoId ? (options.logo ?? { kind: 'cid', cid: LOGO_CID }) : { kind: 'none' };
+    const rendered = renderExecutiveSummary(d, logo);
+    return logo.kind === 'cid' && d.logoId ? { ...rendered, inline: { cid: logo.cid, logoId: d.logoId } } : rendered;
+  }
+  const content = (contents[kind as BlockKind] as (d: EmailData[BlockKind]) => EmailContent)(parsed as EmailData[BlockKind]);
   return renderContent(content, { ...neutralTheme, ...options.theme, senderName: parsed.mspName });
+}
+
+function subjectOf(kind: EmailKind, parsed: EmailData[EmailKind]): string {
+  if (kind === 'executive-summary') return summarySubject(parsed as ExecutiveSummaryData);
+  return (contents[kind as BlockKind] as (d: EmailData[BlockKind]) => EmailContent)(parsed as EmailData[BlockKind]).subject;
 }
 
 /**
@@ -202,5 +226,5 @@ export function renderEmail(kind: EmailKind, data: unknown, options: RenderOptio
  */
 export function emailContent<K extends EmailKind>(kind: K, data: EmailData[K]): { kind: K; subject: string; data: EmailData[K] } {
   const parsed = parseData(kind, data);
-  return { kind, subject: (contents[kind] as (d: EmailData[K]) => EmailContent)(parsed).subject, data: parsed };
+  return { kind, subject: subjectOf(kind, parsed), data: parsed };
 }

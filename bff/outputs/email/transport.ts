@@ -11,6 +11,8 @@ export interface OutgoingEmail {
   text: string;
   /** `<id@portico>`: the same on every attempt, so a receiver can recognise a repeat. */
   messageId: string;
+  /** Images the HTML shows by `cid:`, sent as inline parts (multipart/related). */
+  inlineImages?: { cid: string; filename: string; contentType: string; content: Buffer }[];
 }
 
 export interface MailTransport {
@@ -56,6 +58,9 @@ export function smtpTransport(smtpUrl: string, mailFrom: string): MailTransport 
         html: email.html,
         text: email.text,
         messageId: email.messageId,
+        ...(email.inlineImages?.length
+          ? { attachments: email.inlineImages.map((a) => ({ cid: a.cid, filename: a.filename, contentType: a.contentType, content: a.content, contentDisposition: 'inline' as const })) }
+          : {}),
       });
     },
   };

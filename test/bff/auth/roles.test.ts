@@ -151,7 +151,7 @@ for (const backend of backends) {
     const expectedPermissions = {
       msp_admin: [
         'fleet:read', 'customers:read', 'customers:create', 'customers:manage', 'users:read', 'audit:read', 'assets:write',
-        'pricing:manage', 'billing:read', 'quotas:write', 'quotes:read', 'themes:manage',
+        'pricing:manage', 'billing:read', 'quotas:write', 'quotes:read', 'themes:manage', 'reports:send',
       ],
       msp_analyst: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotes:read'],
     };

@@ -6,6 +6,7 @@ import { seeded } from '../../bff/db/seed.js';
 import { ORIGIN, type World } from './db.js';
 import { parseCsv, readXlsx } from './tabular.js';
 import { readPdf } from './pdf.js';
+import { signReportLink } from '../../bff/auth/report-links.js';
 
 /**
  * The route inventory the security suites walk: `/v1/openapi.json` as the app serves it. The
@@ -74,6 +75,8 @@ export interface ApiOperation {
   queryParams: Parameter[];
   /** The JSON request body schema, `$ref`s resolved at the top. */
   body: JsonSchema | undefined;
+  /** The media types of a body that is a file, not JSON (a logo); sent as {@link exampleRawBodies} names. */
+  rawBody: string[] | undefined;
   /**
    * Whether the operation requires `If-Match` (optimistic concurrency): the suites send the
    * ETag a GET of the same URL answers, and check what happens without it.
@@ -89,7 +92,14 @@ export interface ApiOperation {
 }
 
 /** Operations anyone may call; any other operation without `security` fails the suites. */
-export const publicOperations = new Set(['GET /.well-known/jwks.json', 'POST /v1/invites/accept']);
+export const publicOperations = new Set([
+  'GET /.well-known/jwks.json',
+  'POST /v1/invites/accept',
+  'GET /v1/report-links/{token}',
+  // Logos: <img> and mail clients send no token; the id is a random UUID (routes/logos.ts).
+  'GET /v1/logos/{logoId}',
+  'GET /v1/logos/{logoId}/raster.png',
+]);
 
 export function resolve(doc: OpenApiDocument, schema: JsonSchema): JsonSchema {
   let s = schema;
@@ -159,7 +169,8 @@ export async function loadOpenApi(world: World): Promise<{ document: OpenApiDocu
         for (const status of ['412', '428']) assert.ok(op.responses[status], `${name}: requires If-Match but documents no ${status}`);
       }
       const bodyTypes = Object.keys(op.requestBody?.content ?? {});
-      assert.ok(bodyTypes.every((m) => m === 'application/json'), `${name}: request body ${bodyTypes.join(', ')} is not handled`);
+      const raw = exampleRawBodies[name] ? bodyTypes : undefined;
+      assert.ok(raw || bodyTypes.every((m) => m === 'application/json'), `${name}: request body ${bodyTypes.join(', ')} is not handled; add it to exampleRawBodies`);
       const body = op.requestBody?.content['application/json']?.schema;
       // A creating operation that may also answer 200 (the object existed already) is probed by
       // its 201: the suites' example bodies for it name a new object each time.
@@ -176,6 +187,7 @@ export async function loadOpenApi(world: World): Promise<{ document: OpenApiDocu
         pathParams: params.filter((p) => p.in === 'path'),
         queryParams: params.filter((p) => p.in === 'query'),
         body: body ? resolve(document, body) : undefined,
+        rawBody: raw,
         ifMatch: !!ifMatch,
         idempotencyKey: !!idempotencyKey,
         success: ok && okSchema ? { status: Number(ok[0]), schema: resolve(document, okSchema), ref: refName(okSchema), mediaTypes } : undefined,
@@ -200,7 +212,13 @@ export function urlOf(op: ApiOperation, pathValues: Record<string, string> = {},
 export const essence = (mediaType: string | null) => (mediaType ?? '').split(';')[0]!.trim().toLowerCase();
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const decodable = (mediaType: string) => ['application/json', 'text/csv', XLSX, 'application/pdf'].includes(essence(mediaType));
+const decodable = (mediaType: string) => ['application/json', 'text/csv', XLSX, 'application/pdf'].includes(essence(mediaType)) || /^image\/(?:\*|png)$/.test(essence(mediaType));
+
+/** Whether a response's media type is one the operation declares (`image/*` covers `image/png`). */
+export function declaresMediaType(declared: string[], mediaType: string | null): string | undefined {
+  const actual = essence(mediaType);
+  return declared.find((d) => essence(d) === actual || (essence(d).endsWith('/*') && actual.startsWith(essence(d).slice(0, -1))));
+}
 
 /**
  * A response body as data, whatever its type: JSON parsed; CSV and XLSX as rows of cells (dates
@@ -221,6 +239,8 @@ export async function decodeResponse(res: Response): Promise<{ mediaType: string
     assert.equal(Buffer.from(bytes.subarray(0, 5)).toString('latin1'), '%PDF-', 'a PDF starts with %PDF-');
     return { mediaType, body: readPdf(bytes).map((page) => page.lines) };
   }
+  // An image names nothing: its bytes are not data the suites look into.
+  if (mediaType.startsWith('image/')) return { mediaType, body: null };
   throw new Error(`a response of type ${mediaType} cannot be read; teach decodeResponse in test/helpers/openapi.ts`);
 }
 
@@ -340,9 +360,31 @@ export const collections: Record<string, Collection> = {
   },
   // Every org has a theme (its own row or the fallback), the MSPs' own included; a customer
   // that revoked its MSP's access hides it like its other data.
+  // Logos are public by id; their tenant is the org that uploaded them.
+  logos: {
+    scope: 'visible',
+    objects: (world) => queryRows<AddressableObject>(world.database.db, sql`select id, tenant_id as tenant from logos order by id`),
+  },
   themes: {
     scope: 'visible',
     objects: (world) => queryRows<AddressableObject>(world.database.db, sql`select id, id as tenant from orgs order by id`),
+  },
+  'report-schedules': {
+    scope: 'visible',
+    objects: (world) => queryRows<AddressableObject>(world.database.db, sql`select id, tenant_id as tenant from report_schedules order by id`),
+  },
+  // A signed link per seeded schedule, borrowing its creator's access (the id is the token).
+  'report-links': {
+    scope: 'visible',
+    objects: async (world) => {
+      const rows = await queryRows<{ tenant: string; created_by: string }>(world.database.db, sql`select tenant_id as tenant, created_by from report_schedules order by id`);
+      return Promise.all(
+        rows.map(async (row) => ({
+          id: (await signReportLink(world.deps.keys, world.config, { customerId: row.tenant, userId: row.created_by, period: { from: '2026-01-01', to: '2026-01-31' } })).token,
+          tenant: row.tenant,
+        })),
+      );
+    },
   },
   // Invitees first: the routes that address one user so far act on a pending invite.
   users: {
@@ -368,6 +410,14 @@ const customerDataRoutes = new Set([
   'DELETE /v1/customers/{id}/ip-distribution/pending',
   'GET /v1/customers/{id}/reports/executive',
   'GET /v1/customers/{id}/reports/executive.pdf',
+  'GET /v1/customers/{id}/reports/executive/email',
+  'POST /v1/customers/{id}/reports/executive/email',
+  'GET /v1/customers/{id}/report-sends',
+  'GET /v1/customers/{id}/report-schedules',
+  'POST /v1/customers/{id}/report-schedules',
+  'GET /v1/customers/{id}/report-schedules/{scheduleId}',
+  'PUT /v1/customers/{id}/report-schedules/{scheduleId}',
+  'DELETE /v1/customers/{id}/report-schedules/{scheduleId}',
 ]);
 
 /** The scope an operation's objects live in: its collection's, unless it answers customer data. */
@@ -448,6 +498,13 @@ export const exampleBodies: Record<string, (world: World) => Record<string, unkn
     spacingUnit: '4px',
     mode: 'light',
   }),
+  // Every field set, so each gets mutated; a period within the seeded history.
+  'POST /v1/customers/{id}/reports/executive/email': () => ({ recipients: ['cfo@suite-customer.example', 'it@suite-customer.example'], from: '2026-01-01', to: '2026-01-31' }),
+  'POST /v1/customers/{id}/report-schedules': () => ({ frequency: 'weekly', weekday: 1, dayOfMonth: null, sendTime: '08:00', timeZone: 'Europe/Berlin', recipients: ['cfo@suite-customer.example'], enabled: true }),
+  // Another send time each time, so every accepted change is one.
+  'PUT /v1/customers/{id}/report-schedules/{scheduleId}': () => ({
+    frequency: 'monthly', weekday: null, dayOfMonth: 1 + Math.floor(Math.random() * 28), sendTime: `0${Math.floor(Math.random() * 10)}:30`, timeZone: 'America/New_York', recipients: ['ceo@suite-customer.example'], enabled: true,
+  }),
   // No customerId: every caller prices for its own org (the field is still mutated).
   'POST /v1/quotes': () => ({ ips: 300 }),
   // A new code each time (a code redeemed twice answers 409).
@@ -498,6 +555,17 @@ const lifecycleStarts: Record<string, { status?: 'locked' | 'cancelled'; service
 export async function prepareTarget(world: World, op: ApiOperation, pathValues: Record<string, string> | undefined): Promise<void> {
   const start = lifecycleStarts[op.name];
   const id = pathValues?.id;
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  // A schedule the suite deleted comes back before the next request addresses it, at the version
+  // its deletion answered (as if the deletion had been undone), so ETags read before stay stale.
+  const scheduleId = pathValues?.scheduleId;
+  if (op.path.endsWith('/report-schedules/{scheduleId}') && id && scheduleId && uuid.test(id) && uuid.test(scheduleId)) {
+    await world.database.db.execute(sql`insert into report_schedules (tenant_id, id, frequency, weekday, send_time, time_zone, recipients, next_run_at, created_by, version)
+      select o.id, ${scheduleId}::uuid, 'weekly', 1, '08:00', 'Europe/Berlin', array['suite@example.com'], now() + interval '1 day', ${SUITE_MAIN_USER}::uuid,
+             coalesce((select (a.before->>'version')::int + 1 from audit_log a where a.action = 'report_schedule.delete' and a.target_id = ${scheduleId}::uuid order by a.id desc limit 1), 1)
+        from orgs o where o.id = ${id}::uuid and not exists (select 1 from report_schedules where id = ${scheduleId}::uuid)
+      on conflict do nothing`);
+  }
   // Malformed ids are refused before any state matters.
   if (!start || !id || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return;
   const db = world.database.db;
@@ -522,6 +590,15 @@ export async function prepareTarget(world: World, op: ApiOperation, pathValues: 
       on conflict do nothing`);
   }
 }
+
+/** A valid file body per operation that takes one (not JSON): its media type and bytes. */
+export const exampleRawBodies: Record<string, () => { contentType: string; body: string }> = {
+  // An SVG, so the sanitiser and the rasteriser run on every probe.
+  'PUT /v1/themes/{orgId}/logo': () => ({
+    contentType: 'image/svg+xml',
+    body: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 90 30"><rect width="90" height="30" rx="4" fill="#0b5cad"/><circle cx="15" cy="15" r="9" fill="#fff"/></svg>',
+  }),
+};
 
 export function exampleBody(op: ApiOperation, world: World): Record<string, unknown> {
   const make = exampleBodies[op.name];

@@ -12,6 +12,7 @@ import {
   essence,
   etagUrlOf,
   exampleBody,
+  exampleRawBodies,
   isEnumParam,
   loadOpenApi,
   mentionsUuid,
@@ -113,7 +114,9 @@ async function classify(world: World, doc: OpenApiDocument, op: ApiOperation): P
     return { kind: 'tenant', op };
   }
   const objectParams = op.pathParams.filter((p) => !isEnumParam(p));
-  if (op.method !== 'get' && objectParams.length > 0 && objectParams.length === op.pathParams.length) {
+  // Mutations, and reads of an object below a customer (`/customers/{id}/report-schedules/{scheduleId}`):
+  // a foreign object answers 404 like an unknown one, through the customer it belongs to and through one's own.
+  if ((op.method !== 'get' || objectParams.length > 1) && objectParams.length > 0 && objectParams.length === op.pathParams.length) {
     const last = objectParams[objectParams.length - 1]!;
     const outer = objectParams.slice(0, -1).map((p) => collectionOf(op, p.name).name);
     if (outer.every((name) => name === 'customers') && outer.length <= 1) {
@@ -189,7 +192,9 @@ function foreignIds(body: unknown, caller: Caller, facts: SeedFacts, path = '$')
     if (!UUID.test(body)) return [];
     const owner = facts.owners.get(body.toLowerCase());
     if (!owner) return [`${path}: ${body} belongs to no seeded object`];
-    const allowed = owner.table === 'orgs' ? caller.references.has(owner.tenant) : caller.visible.has(owner.tenant);
+    // Orgs above the caller may be named; so may their logos: a customer shows its seller's
+    // fleet logo, which is public by id (routes/logos.ts).
+    const allowed = owner.table === 'orgs' || owner.table === 'logos' ? caller.references.has(owner.tenant) : caller.visible.has(owner.tenant);
     return allowed ? [] : [`${path}: ${owner.table} ${body} of tenant ${owner.tenant}`];
   }
   if (body === null || typeof body !== 'object') return [];
@@ -562,12 +567,14 @@ for (const backend of backends) {
         const urlFor = (object: AddressableObject, tenant = object.tenant) => urlOf(op, outer ? { [outer]: tenant, [inner]: object.id } : { [inner]: object.id });
         // A body, when the operation takes one, is its valid example: only the address is foreign.
         // If-Match names some version: a foreign or unknown object is refused before versions matter.
+        // A file body (a logo) is its example file with its own media type.
+        const raw = op.rawBody ? exampleRawBodies[op.name]!() : undefined;
         const send = (url: string, token: string, ifMatch = '"1"') =>
           world.request(url, {
             method: op.method.toUpperCase(),
             token,
-            headers: { ...(op.body ? { 'content-type': 'application/json' } : {}), ...(op.ifMatch ? { 'if-match': ifMatch } : {}) },
-            ...(op.body ? { body: JSON.stringify(exampleBody(op, world)) } : {}),
+            headers: { ...(raw ? { 'content-type': raw.contentType } : op.body ? { 'content-type': 'application/json' } : {}), ...(op.ifMatch ? { 'if-match': ifMatch } : {}) },
+            ...(raw ? { body: raw.body } : op.body ? { body: JSON.stringify(exampleBody(op, world)) } : {}),
           });
         let admitted = 0;
         for (const caller of callers) {

@@ -7,7 +7,9 @@ import {
   currentEtag,
   essence,
   etagUrlOf,
+  declaresMediaType,
   exampleBody,
+  exampleRawBodies,
   httpMethods,
   isEnumParam,
   loadOpenApi,
@@ -256,13 +258,15 @@ for (const backend of backends) {
     ) => {
       const token = credentials(op);
       const url = urlOf(op, opts.path ?? pathValues.get(op.name), opts.query);
-      const body = opts.body ?? validBody(op);
+      // A file body (a logo) is sent as its example with its own media type.
+      const raw = op.rawBody && opts.body === undefined ? exampleRawBodies[op.name]!() : undefined;
+      const body = opts.body ?? raw?.body ?? validBody(op);
       await prepareTarget(world, op, opts.path ?? pathValues.get(op.name));
       const ifMatch = !op.ifMatch || opts.ifMatch === null ? undefined : (opts.ifMatch ?? (await currentEtag(world, etagUrlOf(doc, op, url), token)));
       return world.request(url, {
         method: op.method.toUpperCase(),
         ...(token ? { token } : {}),
-        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(ifMatch ? { 'if-match': ifMatch } : {}), ...opts.headers },
+        headers: { ...(body !== undefined ? { 'content-type': raw?.contentType ?? 'application/json' } : {}), ...(ifMatch ? { 'if-match': ifMatch } : {}), ...opts.headers },
         ...(body !== undefined ? { body } : {}),
       });
     };
@@ -286,8 +290,9 @@ for (const backend of backends) {
           const res = await send(op, { query });
           assert.equal(res.status, op.success!.status, `${op.name} ${JSON.stringify(query)}: ${await res.clone().text()}`);
           const type = res.headers.get('content-type');
-          assert.ok(op.success!.mediaTypes.includes(type ?? ''), `${op.name} ${JSON.stringify(query)}: answered ${type}, declared ${op.success!.mediaTypes.join(', ')}`);
-          produced.add(essence(type));
+          const declared = op.success!.mediaTypes.includes(type ?? '') ? type : declaresMediaType(op.success!.mediaTypes, type);
+          assert.ok(declared, `${op.name} ${JSON.stringify(query)}: answered ${type}, declared ${op.success!.mediaTypes.join(', ')}`);
+          produced.add(essence(declared));
           await res.arrayBuffer();
         }
         assert.deepEqual([...produced].sort(), op.success!.mediaTypes.map(essence).sort(), op.name);
@@ -302,6 +307,7 @@ for (const backend of backends) {
           const values =
             p.schema.format === 'uuid' ? ['not-a-uuid', '12345', `${randomUUID()}0`, randomUUID().replace(/^./, 'g'), "1' or '1'='1", NUL]
             : type === 'integer' ? ['abc', '1.5', NUL]
+            : type === 'string' && p.schema.pattern ? ['not-a-token', 'a.b', "1' or '1'='1", 'x'.repeat(5000), NUL]
             : type === 'string' && isEnumParam(p) ? ['not-a-known-value', first.toUpperCase(), `${first} `, randomUUID(), "1' or '1'='1", NUL].filter((v) => !p.schema.enum!.includes(v))
             : null;
           if (!values) throw new Error(`${op.name}: path parameter {${p.name}} of type ${type} is not handled by the malformed-input generator`);

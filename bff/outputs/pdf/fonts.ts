@@ -19,7 +19,27 @@ import { createRequire } from 'node:module';
 /** What pdfkit needs of a fontkit font; `font()`/`registerFont()` accept one in place of a path. */
 export interface FontkitFont {
   readonly postscriptName: string;
-  layout(text: string, features?: unknown): unknown;
+  layout(text: string, features?: unknown, ...rest: unknown[]): GlyphRun;
+}
+
+/** fontkit's shaped text: glyphs, their positions in font units, and a getter summing the advances. */
+interface GlyphRun {
+  glyphs: unknown[];
+  positions: GlyphPosition[];
+}
+
+/** fontkit's `GlyphPosition`: exactly these four fields, which pdfkit scales with `for…in`. */
+interface GlyphPosition {
+  xAdvance: number;
+  yAdvance: number;
+  xOffset: number;
+  yOffset: number;
+}
+
+/** A copy of the same class as fontkit's (pdfkit's loop over it stays monomorphic). */
+function copyPosition(p: GlyphPosition): GlyphPosition {
+  const Position = p.constructor as new (xAdvance: number, yAdvance: number, xOffset: number, yOffset: number) => GlyphPosition;
+  return new Position(p.xAdvance, p.yAdvance, p.xOffset, p.yOffset);
 }
 
 const require = createRequire(import.meta.url);
@@ -32,16 +52,58 @@ const files = {
 
 export type FontName = keyof typeof files;
 
+/**
+ * Shaped words, kept across documents. pdfkit shapes text a word at a time (it splits at spaces)
+ * and remembers the words of one document; fontkit's OpenType shaping (GSUB and GPOS lookups of
+ * DejaVu Sans, in JavaScript) was then the largest cost left in a report, for words every report
+ * repeats: headings, labels, severities, dates, digits, check titles. Bounded: emptied when full.
+ */
+const SHAPED_MAX = 20_000;
+
+/**
+ * The font as pdfkit sees it: the parsed fontkit font, whose `layout` answers a word shaped before
+ * from the cache. Shaping depends only on the text and the font when no features, script,
+ * language or direction are asked for (pdfkit asks for none unless a caller passes `features`).
+ * pdfkit scales the positions of a run it receives in place, so each caller gets its own copy
+ * of the positions; the glyph objects are fontkit's own, shared by the font anyway.
+ */
+function withShapingCache(font: FontkitFont): FontkitFont {
+  const shaped = new Map<string, GlyphRun>();
+  const view = Object.create(font) as FontkitFont;
+  view.layout = (text: string, features?: unknown, ...rest: unknown[]): GlyphRun => {
+    if (features !== undefined || rest.some((a) => a !== undefined)) return font.layout(text, features, ...rest);
+    let run = shaped.get(text);
+    if (!run) {
+      if (shaped.size >= SHAPED_MAX) shaped.clear();
+      run = font.layout(text);
+      shaped.set(text, run);
+    }
+    const copy = Object.create(Object.getPrototypeOf(run) as object) as GlyphRun;
+    Object.assign(copy, run);
+    copy.glyphs = run.glyphs.slice();
+    copy.positions = run.positions.map(copyPosition);
+    return copy;
+  };
+  caches.push(shaped);
+  return view;
+}
+
+const caches: Map<string, GlyphRun>[] = [];
 const parsed = new Map<FontName, FontkitFont>();
 
 /** The parsed font, read from disk on first use. */
 export function reportFont(name: FontName): FontkitFont {
   let font = parsed.get(name);
   if (!font) {
-    font = fontkit.create(readFileSync(files[name]));
+    font = withShapingCache(fontkit.create(readFileSync(files[name])));
     parsed.set(name, font);
   }
   return font;
+}
+
+/** Forgets every shaped word (the benchmark measures renders that shape every word afresh). */
+export function clearShapingCache(): void {
+  for (const c of caches) c.clear();
 }
 
 /** Registers `regular` and `bold` on a document; pdfkit's typings only know paths and bytes. */

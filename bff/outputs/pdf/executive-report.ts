@@ -1,5 +1,5 @@
 import { PassThrough, type Readable } from 'node:stream';
-import PDFDocument from 'pdfkit';
+import PDFDocument, * as pdfkit from 'pdfkit';
 import type { ExecutiveReport, Severity } from '../report-data.js';
 import { registerReportFonts } from './fonts.js';
 
@@ -24,6 +24,13 @@ const severityLabel: Record<Severity, string> = { critical: 'Critical', high: 'H
 const kindLabel: Record<string, string> = { domain: 'Domains', subdomain: 'Subdomains', ip_address: 'IP addresses', web_app_url: 'Web apps', api_base_url: 'APIs' };
 
 type Doc = PDFKit.PDFDocument;
+
+/** pdfkit's line breaker (a named export since 0.20; not in its typings). */
+interface LineWrapper {
+  on(event: 'line', listener: (line: string) => void): void;
+  wrap(text: string, options: object): void;
+}
+const LineWrapper = (pdfkit as unknown as { LineWrapper: new (doc: Doc, options: object) => LineWrapper }).LineWrapper;
 
 /** An image pdfkit has opened once, so every page's header refers to the same XObject. */
 type PdfImage = { width: number; height: number };
@@ -52,13 +59,38 @@ function fmtDay(day: string): string {
   return dayFormat.format(new Date(`${day}T00:00:00Z`));
 }
 
+/**
+ * A short label or number on one line, left- or right-aligned in a box it always fits: the same
+ * glyphs at the same place as `text(s, x, y, { width, align })`, without pdfkit's line wrapper,
+ * which costs about as much as drawing the text. Text that may not fit (names, titles, assets)
+ * goes through `text` with its width, to wrap or end in an ellipsis.
+ */
+function label(doc: Doc, s: string, x: number, y: number, width: number, align: 'left' | 'right' = 'left'): void {
+  doc.text(s, align === 'right' ? x + (width - doc.widthOfString(s)) : x, y, { lineBreak: false });
+}
+
+/**
+ * The lines `text(s, x, y, { width })` would draw in the current font, from pdfkit's own line
+ * breaking, so a cell can be measured and drawn from one layout. No height limit: the caller has
+ * made room, as `heightOfString` assumes.
+ */
+function wrapLines(doc: Doc, s: string, width: number): string[] {
+  const lines: string[] = [];
+  const options = { width, height: Infinity, columns: 0, columnGap: 18 };
+  const wrapper = new LineWrapper(doc, options);
+  wrapper.on('line', (line) => lines.push(line));
+  wrapper.wrap(s, options);
+  return lines;
+}
+
 function header(doc: Doc, r: ExecutiveReport): void {
   const b = r.brand;
   const width = doc.page.width - 2 * MARGIN;
   const logo = logos.get(doc);
   if (logo) doc.image(logo as unknown as Buffer, MARGIN, MARGIN, { fit: [160, 40] });
   else doc.font('bold').fontSize(20).fillColor(b.colorPrimary).text(r.customer.name, MARGIN, MARGIN, { width: width - 180, lineBreak: false, ellipsis: true });
-  doc.font('regular').fontSize(9).fillColor(b.colorMuted).text(`${fmtDay(r.period.from)} – ${fmtDay(r.period.to)}`, MARGIN, MARGIN + 6, { width, align: 'right' });
+  doc.font('regular').fontSize(9).fillColor(b.colorMuted);
+  label(doc, `${fmtDay(r.period.from)} – ${fmtDay(r.period.to)}`, MARGIN, MARGIN + 6, width, 'right');
   doc.rect(MARGIN, MARGIN + 46, width, 3).fill(b.colorPrimary);
   doc.y = MARGIN + 60;
 }
@@ -193,11 +225,12 @@ function coverageTable(doc: Doc, r: ExecutiveReport, x: number, y: number, w: nu
   doc.y = ry;
 }
 
+/** Finding and Asset may wrap; Severity (a short label) and Age (a number) always fit on one line. */
 const findingCols = [
-  { head: 'Severity', width: 0.12 },
-  { head: 'Finding', width: 0.4 },
-  { head: 'Asset', width: 0.32 },
-  { head: 'Age (days)', width: 0.16, right: true },
+  { head: 'Severity', width: 0.12, wraps: false },
+  { head: 'Finding', width: 0.4, wraps: true },
+  { head: 'Asset', width: 0.32, wraps: true },
+  { head: 'Age (days)', width: 0.16, right: true, wraps: false },
 ];
 
 function findingsHeader(doc: Doc, r: ExecutiveReport, w: number): void {
@@ -205,7 +238,8 @@ function findingsHeader(doc: Doc, r: ExecutiveReport, w: number): void {
   doc.rect(MARGIN, y, w, 18).fill(r.brand.colorPrimary);
   let x = MARGIN;
   for (const c of findingCols) {
-    doc.font('bold').fontSize(8).fillColor('#ffffff').text(c.head, x + 5, y + 5, { width: c.width * w - 10, align: c.right ? 'right' : 'left', lineBreak: false });
+    doc.font('bold').fontSize(8).fillColor('#ffffff');
+    label(doc, c.head, x + 5, y + 5, c.width * w - 10, c.right ? 'right' : 'left');
     x += c.width * w;
   }
   doc.y = y + 18;
@@ -220,10 +254,25 @@ function findingsTable(doc: Doc, r: ExecutiveReport): void {
   }
   ensure(doc, r, 18 + 24);
   findingsHeader(doc, r, w);
+  // A row is as tall as its tallest cell. Laying text out is most of the table's cost, so a
+  // wrapping cell is broken into lines once and drawn from them, a text already broken in its
+  // column (finding titles repeat: the same check fails on many assets) is not broken again, and
+  // the one-line cells are not measured at all.
+  doc.font('regular').fontSize(8);
+  const lineHeight = doc.currentLineHeight(true);
+  const broken = findingCols.map(() => new Map<string, string[]>());
+  const lines = (text: string, j: number): string[] => {
+    if (!findingCols[j]!.wraps) return [text];
+    let out = broken[j]!.get(text);
+    if (!out) {
+      out = wrapLines(doc, text, findingCols[j]!.width * w - 10);
+      broken[j]!.set(text, out);
+    }
+    return out;
+  };
   r.topRisks.forEach((f, i) => {
-    const cells = [severityLabel[f.severity], f.title, f.asset, String(f.ageDays)];
-    doc.font('regular').fontSize(8);
-    const h = Math.max(...cells.map((c, j) => doc.heightOfString(c, { width: findingCols[j]!.width * w - 10 }))) + 10;
+    const cells = [severityLabel[f.severity], f.title, f.asset, String(f.ageDays)].map((c, j) => lines(c, j));
+    const h = Math.max(...cells.map((c) => c.length)) * lineHeight + 10;
     if (doc.y + h > doc.page.height - MARGIN - FOOTER) {
       doc.addPage();
       header(doc, r);
@@ -235,7 +284,15 @@ function findingsTable(doc: Doc, r: ExecutiveReport): void {
     cells.forEach((c, j) => {
       const col = findingCols[j]!;
       if (j === 0) doc.rect(x + 5, y + 6, 5, 5).fill(severityColour(r, f.severity));
-      doc.font(j === 0 ? 'bold' : 'regular').fontSize(8).fillColor(b.colorText).text(c, x + 5 + (j === 0 ? 9 : 0), y + 5, { width: col.width * w - 10 - (j === 0 ? 9 : 0), align: col.right ? 'right' : 'left' });
+      doc.font(j === 0 ? 'bold' : 'regular').fontSize(8).fillColor(b.colorText);
+      const cx = x + 5 + (j === 0 ? 9 : 0);
+      const cw = col.width * w - 10 - (j === 0 ? 9 : 0);
+      // Line by line, as pdfkit's `text` draws wrapped lines.
+      let ly = y + 5;
+      for (const line of c) {
+        label(doc, line, cx, ly, cw, col.right ? 'right' : 'left');
+        ly += lineHeight;
+      }
       x += col.width * w;
     });
     doc.y = y + h;
@@ -255,7 +312,7 @@ function footers(doc: Doc, r: ExecutiveReport): void {
     doc.moveTo(MARGIN, y - 6).lineTo(MARGIN + w, y - 6).lineWidth(0.5).strokeColor(r.brand.colorBorder).stroke();
     doc.font('regular').fontSize(8).fillColor(r.brand.colorMuted);
     doc.text(attribution, MARGIN, y, { width: w * 0.7, lineBreak: false, ellipsis: true });
-    doc.text(`Page ${i + 1} of ${range.count}`, MARGIN + w * 0.7, y, { width: w * 0.3, align: 'right', lineBreak: false });
+    label(doc, `Page ${i + 1} of ${range.count}`, MARGIN + w * 0.7, y, w * 0.3, 'right');
     doc.page.margins.bottom = bottom;
   }
 }

@@ -189,12 +189,13 @@ function showPortalLogo(url: string | null) {
   const brand = document.querySelector('.brand')!;
   const existing = brand.querySelector<HTMLImageElement>('.brand-logo');
   brand.querySelector('.brand-mark')?.toggleAttribute('hidden', !!url);
+  brand.classList.toggle('has-logo', !!url);
   if (!url) {
     existing?.remove();
     return;
   }
-  // Decorative: the portal's name is written beside it. Sized by its height attribute, kept modest.
-  const img = existing ?? h('img', { className: 'brand-logo', alt: '', height: 28 });
+  // Decorative: the portal's name stays in the link for screen readers. Kept as tall as the bar.
+  const img = existing ?? h('img', { className: 'brand-logo', alt: '' });
   img.src = url;
   if (!existing) brand.prepend(img);
 }

@@ -265,6 +265,7 @@ function findingsTable(doc: Doc, r: ExecutiveReport): void {
     if (!findingCols[j]!.wraps) return [text];
     let out = broken[j]!.get(text);
     if (!out) {
+      doc.font('regular').fontSize(8);
       out = wrapLines(doc, text, findingCols[j]!.width * w - 10);
       broken[j]!.set(text, out);
     }

@@ -40,7 +40,11 @@ export function createApp(deps: Deps) {
     await next();
     c.header('x-request-id', c.var.requestId);
   });
-  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
+  // An email preview is made to be framed by the pages of the session that asked for it; its own
+  // CSP (frame-ancestors) names them, so X-Frame-Options (same origin only) must not refuse them.
+  const headers = secureHeaders({ crossOriginResourcePolicy: 'cross-origin' });
+  const framableHeaders = secureHeaders({ crossOriginResourcePolicy: 'cross-origin', xFrameOptions: false });
+  app.use('*', (c, next) => (c.req.path.startsWith('/v1/email-previews/') ? framableHeaders : headers)(c, next));
   // CORS preflight grants nothing by itself: the real request is refused unless its Origin is
   // one its session was minted for (requireSession), and only then may the page read it.
   app.use('/v1/*', async (c, next) => {

@@ -34,6 +34,8 @@ const strictPortalCsp = [
   "style-src 'self'",
   "connect-src 'self'",
   "img-src 'self' data:",
+  // The report viewer's email preview frames a signed BFF URL; the BFF is this origin here.
+  "frame-src 'self'",
   "font-src 'self'",
   "object-src 'none'",
   "base-uri 'self'",

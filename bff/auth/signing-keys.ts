@@ -160,7 +160,14 @@ export class SigningKeys {
   }
 
   private async issue(claims: JWTPayload & { sub: string }, audience: string, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
-    if (!this.db || Date.now() - this.loadedAt > 60_000) await this.reload(); // pick up rotations by other instances
+    // Pick up rotations by other instances. With keys in hand the refresh is not awaited: a token
+    // may be signed inside a request's transaction (a report link in an email), and on PGlite's one
+    // connection a query awaited there on the pool would wait for that transaction forever.
+    if (this.db && Date.now() - this.loadedAt > 60_000) {
+      this.loadedAt = Date.now();
+      const refresh = this.reload().catch((error: unknown) => console.error('signing keys could not be reloaded:', error));
+      if (!this.keys.some((k) => k.active && k.privateKey)) await refresh;
+    }
     const key = this.keys.find((k) => k.active && k.privateKey);
     if (!key?.privateKey) throw new Error('no active signing key');
     const issuedAt = Math.floor(this.now().getTime() / 1000);

@@ -3,7 +3,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { rateLimit, sessionRoute } from '../auth/middleware.js';
-import { openReportLink, verifyReportLink } from '../auth/report-links.js';
+import { emailPreviewCsp, signEmailPreview, verifyEmailPreview } from '../auth/email-previews.js';
+import { activePrincipal, openReportLink, verifyReportLink } from '../auth/report-links.js';
 import { queryRows, type Tx } from '../db/client.js';
 import { withScope } from '../db/scope.js';
 import { dbPrincipal, type AppEnv } from '../http/env.js';
@@ -23,7 +24,9 @@ import { commonErrors, IdParam, json, notFoundError, problem, Timestamp, Uuid } 
  *
  * Sending needs `reports:send` (MSP admins, account managers for their assigned customers,
  * a customer admin for its own tenant; RLS decides which customers); the preview needs only
- * `customers:read`, like the report itself.
+ * `customers:read`, like the report itself. The preview's HTML part is also served on its own,
+ * under a short-lived signed URL with a CSP of its own (auth/email-previews.ts), for the
+ * viewer's preview frame.
  */
 
 const MAX_DAYS = 366;
@@ -158,6 +161,61 @@ const link = createRoute({
   },
 });
 
+const PreviewLinkRequest = z
+  .object({
+    from: Day.optional().openapi({ example: '2026-10-27' }),
+    to: Day.optional().openapi({ example: '2026-11-25' }),
+  })
+  .openapi('ReportEmailPreviewLinkRequest');
+
+const PreviewLink = z
+  .object({
+    url: z.string().describe('A path, `/v1/email-previews/<token>`, to put under the BFF\'s base URL'),
+    expiresAt: Timestamp,
+  })
+  .openapi('ReportEmailPreviewLink');
+
+const previewLink = createRoute({
+  method: 'post',
+  path: `${base}/preview-link`,
+  tags: ['reports'],
+  summary: "A signed URL, valid five minutes, of the summary email's HTML part, to show in a frame",
+  description:
+    'The HTML is styled inline, which a host page\'s CSP usually forbids in a `srcdoc` frame; this URL answers it with a policy of its own. ' +
+    'Only the origins of the calling session may frame it; it works while the caller still sees the customer.',
+  security: [{ embedSession: [] }],
+  middleware: sessionRoute('customers:read'),
+  request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: PreviewLinkRequest } } } },
+  responses: { 200: json(PreviewLink, 'The URL and when it stops working'), ...commonErrors, ...notFoundError },
+});
+
+const PreviewTokenParam = z.object({
+  token: z
+    .string()
+    .max(4000)
+    .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, { error: 'must be the token of an email preview' })
+    .openapi({ param: { name: 'token', in: 'path' }, example: 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiIuLi4ifQ.c2ln' }),
+});
+
+const previewHtml = createRoute({
+  method: 'get',
+  path: '/v1/email-previews/{token}',
+  tags: ['reports'],
+  summary: "The summary email's HTML part under a signed preview URL (no session needed)",
+  description:
+    "Headers: `Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; img-src <portal origin> data:; frame-ancestors <the session's origins>; sandbox`, " +
+    '`X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`, `Cache-Control: no-store`.',
+  middleware: [rateLimit],
+  request: { params: PreviewTokenParam },
+  responses: {
+    200: { description: 'The HTML part', content: { 'text/html': { schema: z.string() } } },
+    400: commonErrors[400],
+    401: problem('The token is not an email preview of this Portico (altered, truncated or from elsewhere)'),
+    410: problem('`link-expired`: the preview has expired, or its user no longer sees the customer'),
+    429: commonErrors[429],
+  },
+});
+
 function periodOf(c: Context<AppEnv>, q: { from?: string | undefined; to?: string | undefined }, where: 'query' | 'body'): ReportPeriod {
   const now = c.var.deps.now?.() ?? new Date();
   const to = q.to ?? defaultPeriod(now).to;
@@ -227,11 +285,7 @@ export function reportEmailRoutes() {
       const { id } = c.req.valid('param');
       const { limit, cursor } = c.req.valid('query');
       const rows = await withScope(c.var.deps.db, dbPrincipal(c.var.session), async (tx) => {
-        const [visible] = await queryRows<{ ok: boolean }>(
-          tx,
-          sql`select exists (select 1 from customer_profiles where tenant_id = ${id}::uuid) and ${id}::uuid = any(portico.visible_tenants()) as ok`,
-        );
-        if (!visible?.ok) throw notFound('customer');
+        if (!(await customerVisible(tx, id))) throw notFound('customer');
         const [at, after] = cursor ? [new Date(Number(cursor.slice(0, 13))), cursor.slice(14)] : [null, null];
         return queryRows<{
           id: string; tenant_id: string; schedule_id: string | null; run_at: Date | string; period_from: string; period_to: string; recipients: string[];
@@ -288,5 +342,44 @@ export function reportEmailRoutes() {
         'cache-control': 'private, no-store',
         'referrer-policy': 'no-referrer',
       });
+    })
+    .openapi(previewLink, async (c) => {
+      const { id } = c.req.valid('param');
+      const period = periodOf(c, c.req.valid('json'), 'body');
+      const s = c.var.session;
+      await withScope(c.var.deps.db, dbPrincipal(s), async (tx) => {
+        if (!(await customerVisible(tx, id))) throw notFound('customer');
+      });
+      const { url, expiresAt } = await signEmailPreview(c.var.deps.keys, { customerId: id, period, userId: s.userId, origins: s.origins });
+      c.header('cache-control', 'no-store');
+      return c.json({ url, expiresAt: expiresAt.toISOString() }, 200);
+    })
+    .openapi(previewHtml, async (c) => {
+      const { token } = c.req.valid('param');
+      const { db, keys, config } = c.var.deps;
+      const claims = await verifyEmailPreview(keys, token);
+      const now = c.var.deps.now?.() ?? new Date();
+      const principal = await activePrincipal(db, claims.userId);
+      const summary = principal
+        ? await withScope(db, principal, (tx) => buildSummary(tx, keys, config, { customerId: claims.customerId, period: claims.period, userId: claims.userId, now }))
+        : null;
+      if (!summary) throw new HttpProblem(410, 'link_expired', 'This email preview no longer works: its user no longer sees the customer.');
+      const { html } = previewSummary(config, summary.data);
+      return c.body(html, 200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': emailPreviewCsp(new URL(config.portalUrl).origin, claims.origins),
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'cache-control': 'no-store',
+      });
     });
+}
+
+/** Whether a customer exists and is visible in this scope (RLS decides). */
+async function customerVisible(tx: Tx, id: string): Promise<boolean> {
+  const [visible] = await queryRows<{ ok: boolean }>(
+    tx,
+    sql`select exists (select 1 from customer_profiles where tenant_id = ${id}::uuid) and ${id}::uuid = any(portico.visible_tenants()) as ok`,
+  );
+  return !!visible?.ok;
 }

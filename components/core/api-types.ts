@@ -123,6 +123,11 @@ export interface ReportEmailPreview {
   html: string;
   text: string;
 }
+/** `POST /v1/customers/{id}/reports/executive/email/preview-link` → the HTML part's signed URL (a path under the api-base). */
+export interface ReportEmailPreviewLink {
+  url: string;
+  expiresAt: string;
+}
 /** `POST /v1/customers/{id}/reports/executive/email` body (sent with `Idempotency-Key`). */
 export interface ReportEmailRequest {
   recipients: string[];

@@ -3,7 +3,7 @@
  * renewal after a 401, problems turned into `ApiError`s).
  */
 import type { ApiClient } from '../core/api-client.js';
-import type { ExecutiveReport, ReportEmailPreview, ReportEmailSent } from '../core/api-types.js';
+import type { ExecutiveReport, ReportEmailPreview, ReportEmailPreviewLink, ReportEmailSent } from '../core/api-types.js';
 import type { ReportPeriod } from './period.js';
 
 const reportPath = (customerId: string) => `/v1/customers/${encodeURIComponent(customerId)}/reports/executive`;
@@ -54,6 +54,20 @@ export async function fetchReportPdf(
 
 export function fetchEmailPreview(api: ApiClient, customerId: string, period: ReportPeriod, signal?: AbortSignal): Promise<ReportEmailPreview> {
   return api.json<ReportEmailPreview>(`${reportPath(customerId)}/email`, { query: periodQuery(period), ...(signal ? { signal } : {}) });
+}
+
+/**
+ * A short-lived signed URL of the email's HTML part. The frame loads it from the BFF, which serves
+ * it with a CSP of its own: a `srcdoc` frame would inherit the host page's policy, which rightly
+ * forbids the inline styles an email is made of.
+ */
+export function fetchEmailPreviewLink(api: ApiClient, customerId: string, period: ReportPeriod, signal?: AbortSignal): Promise<ReportEmailPreviewLink> {
+  return api.json<ReportEmailPreviewLink>(`${reportPath(customerId)}/email/preview-link`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(period),
+    ...(signal ? { signal } : {}),
+  });
 }
 
 /** Sends the summary email. Retrying the same request with the same key sends nothing twice. */

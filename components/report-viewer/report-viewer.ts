@@ -11,7 +11,7 @@ import { formatDate, formatNumber } from '../core/format.js';
 import { emptyState, errorState, loadingState } from '../core/states.js';
 import type { DrawnChart, ReportChartSpec } from './charts.js';
 import { matchingPreset, periodErrors, periodPresets, presetPeriod, type PeriodPreset, type ReportPeriod } from './period.js';
-import { fetchEmailPreview, fetchReport, fetchReportPdf, MAX_RECIPIENTS, parseRecipients, recipientsError, SEND_PERMISSION, sendReportEmail } from './report-api.js';
+import { fetchEmailPreview, fetchEmailPreviewLink, fetchReport, fetchReportPdf, MAX_RECIPIENTS, parseRecipients, recipientsError, SEND_PERMISSION, sendReportEmail } from './report-api.js';
 import styles from './report-viewer.styles.js';
 import {
   attribution,
@@ -121,7 +121,7 @@ export class MspReportViewer extends MspElement {
   @state() private sendRefused = false;
   @state() private download: DownloadState = { phase: 'idle' };
   @state() private dialog: 'preview' | 'send' | undefined;
-  @state() private preview: Loadable<ReportEmailPreview> = { phase: 'idle' };
+  @state() private preview: Loadable<ReportEmailPreview & { frameUrl: string }> = { phase: 'idle' };
   @state() private previewTab: 'html' | 'text' = 'html';
   @state() private send: SendState | undefined;
   @state() private logoFailed = false;
@@ -379,8 +379,8 @@ export class MspReportViewer extends MspElement {
     if (!api || !period) return;
     this.preview = { phase: 'loading' };
     try {
-      const value = await fetchEmailPreview(api, this.customerId, period);
-      if (this.dialog === 'preview') this.preview = { phase: 'ready', value };
+      const [email, link] = await Promise.all([fetchEmailPreview(api, this.customerId, period), fetchEmailPreviewLink(api, this.customerId, period)]);
+      if (this.dialog === 'preview') this.preview = { phase: 'ready', value: { ...email, frameUrl: api.url(link.url) } };
     } catch (error) {
       const e = toApiError(error);
       const detail = e.status === 403 ? { ...e.detail, message: 'Your role may not see the email summary of this report.' } : e.detail;
@@ -522,7 +522,7 @@ export class MspReportViewer extends MspElement {
             ? html`<p class="subject"><span class="muted">Subject:</span> <span data-subject>${p.value.subject}</span></p>
                 <div class="tablist" role="tablist" aria-label="Parts of the email" @keydown=${this.onPreviewTabKeydown}>${tab('html', 'HTML')} ${tab('text', 'Plain text')}</div>
                 <div role="tabpanel" id="preview-panel-html" aria-labelledby="preview-tab-html" ?hidden=${this.previewTab !== 'html'}>
-                  <iframe sandbox="" referrerpolicy="no-referrer" title="HTML part of the email" .srcdoc=${p.value.html}></iframe>
+                  <iframe sandbox="" referrerpolicy="no-referrer" title="HTML part of the email" src=${p.value.frameUrl}></iframe>
                 </div>
                 <div role="tabpanel" id="preview-panel-text" aria-labelledby="preview-tab-text" tabindex="0" ?hidden=${this.previewTab !== 'text'}>
                   <pre data-text>${p.value.text}</pre>

@@ -254,9 +254,14 @@ describe('<msp-report-viewer>', () => {
     assert.equal(text($(el, '[data-action="pdf"]')), 'Download PDF');
   });
 
-  it('previews the email: HTML in a sandboxed frame and the text part in a tab, focus returning to the button', async () => {
+  it('previews the email: HTML from a signed URL in a sandboxed frame and the text part in a tab, focus returning to the button', async () => {
+    const links: { body: unknown; authorization: string | null }[] = [];
     const el = await ready({}, '', [
       http.get(`${base}/email`, () => HttpResponse.json({ subject: 'Acme Health: security report', html: '<p id="x">Hello <b>Acme</b></p>', text: 'Hello Acme\nPosture 78' })),
+      http.post(`${base}/email/preview-link`, async ({ request }) => {
+        links.push({ body: await request.json(), authorization: request.headers.get('authorization') });
+        return HttpResponse.json({ url: '/v1/email-previews/aaa.bbb.ccc', expiresAt: new Date(Date.now() + 300_000).toISOString() });
+      }),
     ]);
     const opener = $(el, '[data-action="preview"]')!;
     opener.focus();
@@ -267,7 +272,10 @@ describe('<msp-report-viewer>', () => {
     assert.equal(text($(el, '[data-subject]')), 'Acme Health: security report');
     const frame = $<HTMLIFrameElement>(el, 'iframe')!;
     assert.equal(frame.getAttribute('sandbox'), '', 'no permissions at all');
-    assert.equal(frame.srcdoc, '<p id="x">Hello <b>Acme</b></p>');
+    // Not srcdoc: that would inherit the host page's CSP, which forbids the email's inline styles.
+    assert.ok(!frame.hasAttribute('srcdoc'));
+    assert.equal(frame.getAttribute('src'), `${API}/v1/email-previews/aaa.bbb.ccc`, 'the signed URL under the api-base');
+    assert.deepEqual(links, [{ body: { from: '2026-10-27', to: '2026-11-25' }, authorization: 'Bearer token-1' }], 'minted for the period on screen');
     assert.ok(frame.title.length > 0);
     assert.ok(dialog.contains(el.shadowRoot!.activeElement), 'focus moves into the dialog');
     const htmlTab = $(el, '#preview-tab-html')!;

@@ -7,6 +7,7 @@ import { ORIGIN, type World } from './db.js';
 import { parseCsv, readXlsx } from './tabular.js';
 import { readPdf } from './pdf.js';
 import { signReportLink } from '../../bff/auth/report-links.js';
+import { signEmailPreview } from '../../bff/auth/email-previews.js';
 
 /**
  * The route inventory the security suites walk: `/v1/openapi.json` as the app serves it. The
@@ -96,6 +97,8 @@ export const publicOperations = new Set([
   'GET /.well-known/jwks.json',
   'POST /v1/invites/accept',
   'GET /v1/report-links/{token}',
+  // The report viewer's preview frame: a frame sends no token, the URL is signed (auth/email-previews.ts).
+  'GET /v1/email-previews/{token}',
   // Logos: <img> and mail clients send no token; the id is a random UUID (routes/logos.ts).
   'GET /v1/logos/{logoId}',
   'GET /v1/logos/{logoId}/raster.png',
@@ -212,7 +215,7 @@ export function urlOf(op: ApiOperation, pathValues: Record<string, string> = {},
 export const essence = (mediaType: string | null) => (mediaType ?? '').split(';')[0]!.trim().toLowerCase();
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const decodable = (mediaType: string) => ['application/json', 'text/csv', XLSX, 'application/pdf'].includes(essence(mediaType)) || /^image\/(?:\*|png)$/.test(essence(mediaType));
+const decodable = (mediaType: string) => ['application/json', 'text/csv', XLSX, 'application/pdf', 'text/html'].includes(essence(mediaType)) || /^image\/(?:\*|png)$/.test(essence(mediaType));
 
 /** Whether a response's media type is one the operation declares (`image/*` covers `image/png`). */
 export function declaresMediaType(declared: string[], mediaType: string | null): string | undefined {
@@ -239,6 +242,8 @@ export async function decodeResponse(res: Response): Promise<{ mediaType: string
     assert.equal(Buffer.from(bytes.subarray(0, 5)).toString('latin1'), '%PDF-', 'a PDF starts with %PDF-');
     return { mediaType, body: readPdf(bytes).map((page) => page.lines) };
   }
+  // An email's HTML part (a preview): its text, where ids would show.
+  if (mediaType === 'text/html') return { mediaType, body: await res.text() };
   // An image names nothing: its bytes are not data the suites look into.
   if (mediaType.startsWith('image/')) return { mediaType, body: null };
   throw new Error(`a response of type ${mediaType} cannot be read; teach decodeResponse in test/helpers/openapi.ts`);
@@ -386,6 +391,19 @@ export const collections: Record<string, Collection> = {
       );
     },
   },
+  // A signed email preview per seeded schedule, in its creator's scope, framable by the suites' origin.
+  'email-previews': {
+    scope: 'visible',
+    objects: async (world) => {
+      const rows = await queryRows<{ tenant: string; created_by: string }>(world.database.db, sql`select tenant_id as tenant, created_by from report_schedules order by id`);
+      return Promise.all(
+        rows.map(async (row) => ({
+          id: (await signEmailPreview(world.deps.keys, { customerId: row.tenant, userId: row.created_by, period: { from: '2026-01-01', to: '2026-01-31' }, origins: [ORIGIN] })).token,
+          tenant: row.tenant,
+        })),
+      );
+    },
+  },
   // Invitees first: the routes that address one user so far act on a pending invite.
   users: {
     scope: 'visible',
@@ -412,6 +430,7 @@ const customerDataRoutes = new Set([
   'GET /v1/customers/{id}/reports/executive.pdf',
   'GET /v1/customers/{id}/reports/executive/email',
   'POST /v1/customers/{id}/reports/executive/email',
+  'POST /v1/customers/{id}/reports/executive/email/preview-link',
   'GET /v1/customers/{id}/report-sends',
   'GET /v1/customers/{id}/report-schedules',
   'POST /v1/customers/{id}/report-schedules',
@@ -500,6 +519,7 @@ export const exampleBodies: Record<string, (world: World) => Record<string, unkn
   }),
   // Every field set, so each gets mutated; a period within the seeded history.
   'POST /v1/customers/{id}/reports/executive/email': () => ({ recipients: ['cfo@suite-customer.example', 'it@suite-customer.example'], from: '2026-01-01', to: '2026-01-31' }),
+  'POST /v1/customers/{id}/reports/executive/email/preview-link': () => ({ from: '2026-01-01', to: '2026-01-31' }),
   'POST /v1/customers/{id}/report-schedules': () => ({ frequency: 'weekly', weekday: 1, dayOfMonth: null, sendTime: '08:00', timeZone: 'Europe/Berlin', recipients: ['cfo@suite-customer.example'], enabled: true }),
   // Another send time each time, so every accepted change is one.
   'PUT /v1/customers/{id}/report-schedules/{scheduleId}': () => ({

@@ -131,6 +131,7 @@ export class MspReportViewer extends MspElement {
   private loadedKey = '';
   private permissionsFor: ApiClient | undefined;
   private chartLoad: Promise<void> | undefined;
+  private schedulesLoad: Promise<void> | undefined;
   private drawn = new Map<string, { canvas: HTMLCanvasElement; source: unknown; chart: DrawnChart }>();
   private appliedTokens: string[] = [];
   /** The button that opened the dialog: focus goes back to it on close. */
@@ -210,6 +211,7 @@ export class MspReportViewer extends MspElement {
       this.fieldErrors = {};
       this.logoFailed = false;
       if (!this.chartLib) void this.loadCharts();
+      void this.loadSchedules();
     } catch (error) {
       if (signal.aborted) return;
       const e = toApiError(error);
@@ -234,6 +236,18 @@ export class MspReportViewer extends MspElement {
       },
     );
     return this.chartLoad;
+  }
+
+  /** The "Scheduled emails" and "Recent sends" sections: their own chunk, once a report is shown. */
+  private loadSchedules(): Promise<void> {
+    this.schedulesLoad ??= import('./schedules.js').then(
+      () => undefined,
+      (error: unknown) => {
+        this.schedulesLoad = undefined;
+        this.emit('msp-error', { type: 'network_error', message: `The scheduled emails could not be loaded: ${error instanceof Error ? error.message : String(error)}` });
+      },
+    );
+    return this.schedulesLoad;
   }
 
   /** The brand goes on the host, so it wins over the page's theme for everything inside. */
@@ -417,6 +431,7 @@ export class MspReportViewer extends MspElement {
     try {
       const sent = await sendReportEmail(api, this.customerId, { recipients, ...period }, key);
       this.send = { recipients: '', busy: false, key: newKey(), keyFor: '', sent };
+      void this.renderRoot.querySelector('msp-report-schedules')?.reload();
       this.emit('msp-report-email-sent', { customerId: this.customerId, id: sent.id, emailId: sent.emailId, recipients: sent.recipients, period: sent.period });
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[data-sent]')?.focus());
     } catch (error) {
@@ -596,6 +611,7 @@ export class MspReportViewer extends MspElement {
       <div class="grid">
         ${renderPosture(r, loc)} ${renderFindings(r, loc)} ${renderTopRisks(r, loc)} ${renderCoverage(r, loc)} ${renderScans(r, loc)}
       </div>
+      <msp-report-schedules customer-id=${r.customer.id} ?can-edit=${this.canSend && !this.sendRefused}></msp-report-schedules>
       <footer class="footer" part="footer">
         <span data-attribution>${attribution(r)}</span>
         <span class="muted">Generated ${formatDate(r.generatedAt, loc, { dateStyle: 'medium', timeStyle: 'short' })}</span>

@@ -80,6 +80,9 @@ function handlers(opts: { report?: (url: URL) => ExecutiveReport | Response; per
       }),
     ),
     http.get(`${API}/v1/logos/:id`, () => new HttpResponse(PNG, { headers: { 'content-type': 'image/png' } })),
+    // The scheduled-emails sections (their own spec: report-schedules.spec.ts).
+    http.get(`${base.replace('/reports/executive', '')}/report-schedules`, () => HttpResponse.json({ items: [] })),
+    http.get(`${base.replace('/reports/executive', '')}/report-sends`, () => HttpResponse.json({ items: [], nextCursor: null })),
     http.get(base, ({ request }) => {
       const url = new URL(request.url);
       const answer = opts.report?.(url) ?? report({}, url.searchParams.get('from') ? { from: url.searchParams.get('from')!, to: url.searchParams.get('to')! } : undefined);
@@ -139,6 +142,9 @@ describe('<msp-report-viewer>', () => {
     await until(() => chartJsLoaded(), 'chart.js loaded');
     await until(() => $$(el, 'canvas[data-chart]').every((c) => c.getAttribute('height') !== null), 'the charts drawn');
     assert.equal($$(el, 'canvas[data-chart]').length, 3);
+    // The scheduled emails arrive as their own chunk, editable with reports:send.
+    const schedules = await until(() => $(el, 'msp-report-schedules'), 'the schedules element');
+    await until(() => customElements.get('msp-report-schedules') && schedules.shadowRoot?.querySelector('[data-new-schedule]'), 'the scheduled emails section');
   });
 
   it('applies the report brand as --msp-* tokens on its own host, over the page theme', async () => {

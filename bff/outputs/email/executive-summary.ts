@@ -149,6 +149,13 @@ export function renderExecutiveSummary(d: ExecutiveSummaryData, logo: LogoSource
       ? `<span style="${text(18, b.colorOnPrimary, 'font-weight:700;')}">${e(d.customerName)}</span>`
       : `<img src="${e(logo.kind === 'cid' ? `cid:${logo.cid}` : logo.url)}" alt="${e(d.customerName)}" height="40" style="display:block;height:40px;width:auto;max-width:240px;border:0;outline:none;text-decoration:none;">`;
 
+  // Logos are drawn for light paper, so a logo sits on white above a rule in the brand colour;
+  // without one, the customer's name is written on a band of it.
+  const header =
+    logo.kind === 'none' || !d.logoId
+      ? `<tr><td bgcolor="${e(b.colorPrimary)}" style="padding:20px 32px;background-color:${e(b.colorPrimary)};border-radius:8px 8px 0 0;">${logoHtml}</td></tr>`
+      : `<tr><td bgcolor="#ffffff" style="padding:20px 32px;background-color:#ffffff;border:1px solid ${e(b.colorBorder)};border-bottom:4px solid ${e(b.colorPrimary)};border-radius:8px 8px 0 0;">${logoHtml}</td></tr>`;
+
   // Score tile and the key figures, side by side; two cells that wrap under each other on phones.
   const tile = (label: string, value: string, note: string) =>
     `<td width="33%" valign="top" bgcolor="${e(b.colorSurface)}" style="padding:12px;background-color:${e(b.colorSurface)};border:1px solid ${e(b.colorBorder)};">` +
@@ -225,7 +232,7 @@ export function renderExecutiveSummary(d: ExecutiveSummaryData, logo: LogoSource
 <tr><td align="center" style="padding:24px 12px;">
 <!--[if mso]><table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:600px;">
-<tr><td bgcolor="${e(b.colorPrimary)}" style="padding:20px 32px;background-color:${e(b.colorPrimary)};border-radius:8px 8px 0 0;">${logoHtml}</td></tr>
+${header}
 <tr><td bgcolor="${e(b.colorSurface)}" style="padding:28px 32px 32px 32px;background-color:${e(b.colorSurface)};border:1px solid ${e(b.colorBorder)};border-top:0;border-radius:0 0 8px 8px;">
 <h1 style="margin:0 0 4px 0;${text(22, b.colorText, 'font-weight:700;')}">${e(d.customerName)} security summary</h1>
 <p style="margin:0 0 20px 0;${text(14, b.colorMuted)}">${e(periodText(d.period))}</p>

@@ -10,8 +10,20 @@ import { inflateSync } from 'node:zlib';
 export interface PdfPage {
   /** One line per text-showing operator, in drawing order. */
   lines: string[];
+  /** The same text runs with where and how they are drawn (`lines[i]` is `runs[i].text`). */
+  runs: PdfTextRun[];
   /** Fill colours set on the page, as lower-case `#rrggbb`. */
   fills: string[];
+}
+
+export interface PdfTextRun {
+  text: string;
+  /** The start of the baseline, in PDF units from the page's left and bottom edges. */
+  x: number;
+  y: number;
+  /** The font's PostScript name without its subset prefix (`DejaVuSans-Bold`), and its size. */
+  font: string;
+  size: number;
 }
 
 interface PdfObject {
@@ -55,7 +67,8 @@ function cmap(source: string): Map<string, string> {
       const width = m[1]!.length;
       const dst = m[3]!;
       if (dst.startsWith('[')) {
-        const items = [...dst.matchAll(/<([0-9a-f ]+)>/gi)].map((x) => x[1]!.replace(/\s/g, ''));
+        // An empty entry (`<>`: a glyph without text) keeps its place in the array.
+        const items = [...dst.matchAll(/<([0-9a-f ]*)>/gi)].map((x) => x[1]!.replace(/\s/g, ''));
         for (let c = lo; c <= hi; c++) map.set(c.toString(16).toUpperCase().padStart(width, '0'), utf16(items[c - lo] ?? ''));
       } else {
         const base = parseInt(dst.slice(1, -1).replace(/\s/g, ''), 16);
@@ -92,22 +105,29 @@ export function readPdf(bytes: Uint8Array): PdfPage[] {
     const page = objs.get(id)!;
     const resources = objs.get(ref(page.dict, 'Resources') ?? -1)?.dict ?? page.dict;
     const fontDict = /\/Font <<([\s\S]*?)>>/.exec(resources)?.[1] ?? '';
-    const fonts = new Map<string, Map<string, string> | undefined>();
+    const fonts = new Map<string, { map: Map<string, string> | undefined; name: string }>();
     for (const m of fontDict.matchAll(/\/(\w+) (\d+) 0 R/g)) {
       const font = objs.get(Number(m[2]))!;
       const tu = ref(font.dict, 'ToUnicode');
-      fonts.set(m[1]!, tu !== null ? cmap(objs.get(tu)?.stream ?? '') : undefined);
+      const name = /\/BaseFont \/(?:[A-Z]{6}\+)?([^\s/>]+)/.exec(font.dict)?.[1] ?? m[1]!;
+      fonts.set(m[1]!, { map: tu !== null ? cmap(objs.get(tu)?.stream ?? '') : undefined, name });
     }
     const content = objs.get(ref(page.dict, 'Contents') ?? -1)?.stream ?? '';
-    const lines: string[] = [];
+    const runs: PdfTextRun[] = [];
     const fills: string[] = [];
-    let font: Map<string, string> | undefined;
-    for (const m of content.matchAll(/\/(\w+) [\d.]+ Tf|\[((?:<[0-9a-f]*>|[\s\d.-])*)\] TJ|<([0-9a-f]*)> Tj|([\d.]+) ([\d.]+) ([\d.]+) (?:scn|rg)\b/gi)) {
-      if (m[1]) font = fonts.get(m[1]);
-      else if (m[2] !== undefined) lines.push([...m[2].matchAll(/<([0-9a-f]*)>/gi)].map((x) => decodeHex(x[1]!, font)).join(''));
-      else if (m[3] !== undefined) lines.push(decodeHex(m[3], font));
-      else fills.push(`#${toHex(m[4]!)}${toHex(m[5]!)}${toHex(m[6]!)}`);
+    let font: { map: Map<string, string> | undefined; name: string } | undefined;
+    let size = 0;
+    let at = { x: 0, y: 0 };
+    const run = (text: string) => runs.push({ text, ...at, font: font?.name ?? '', size });
+    for (const m of content.matchAll(
+      /\/(\w+) ([\d.]+) Tf|\[((?:<[0-9a-f]*>|[\s\d.-])*)\] TJ|<([0-9a-f]*)> Tj|([\d.]+) ([\d.]+) ([\d.]+) (?:scn|rg)\b|1 0 0 1 ([\d.-]+) ([\d.-]+) Tm/gi,
+    )) {
+      if (m[1]) [font, size] = [fonts.get(m[1]), Number(m[2])];
+      else if (m[3] !== undefined) run([...m[3].matchAll(/<([0-9a-f]*)>/gi)].map((x) => decodeHex(x[1]!, font?.map)).join(''));
+      else if (m[4] !== undefined) run(decodeHex(m[4], font?.map));
+      else if (m[8] !== undefined) at = { x: Number(m[8]), y: Number(m[9]) };
+      else fills.push(`#${toHex(m[5]!)}${toHex(m[6]!)}${toHex(m[7]!)}`);
     }
-    return { lines, fills };
+    return { lines: runs.map((r) => r.text), runs, fills };
   });
 }

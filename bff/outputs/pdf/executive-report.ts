@@ -1,6 +1,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import PDFDocument, * as pdfkit from 'pdfkit';
 import type { ExecutiveReport, Severity } from '../report-data.js';
+import { fitLine } from './fit.js';
 import { registerReportFonts } from './fonts.js';
 
 /**
@@ -60,13 +61,12 @@ function fmtDay(day: string): string {
 }
 
 /**
- * A short label or number on one line, left- or right-aligned in a box it always fits: the same
- * glyphs at the same place as `text(s, x, y, { width, align })`, without pdfkit's line wrapper,
- * which costs about as much as drawing the text. Text that may not fit (names, titles, assets)
- * goes through `text` with its width, to wrap or end in an ellipsis.
+ * A line already broken to fit its column, drawn without pdfkit's line wrapper (which costs
+ * about as much as drawing the text): the same glyphs at the same place as
+ * `text(s, x, y, { width })`. Every other single-line text goes through `fitLine`.
  */
-function label(doc: Doc, s: string, x: number, y: number, width: number, align: 'left' | 'right' = 'left'): void {
-  doc.text(s, align === 'right' ? x + (width - doc.widthOfString(s)) : x, y, { lineBreak: false });
+function wrappedLine(doc: Doc, s: string, x: number, y: number): void {
+  doc.text(s, x, y, { lineBreak: false });
 }
 
 /**
@@ -87,16 +87,20 @@ function header(doc: Doc, r: ExecutiveReport): void {
   const b = r.brand;
   const width = doc.page.width - 2 * MARGIN;
   const logo = logos.get(doc);
+  const period = `${fmtDay(r.period.from)} – ${fmtDay(r.period.to)}`;
+  // The period keeps its place on the right; the name (the wordmark) has the rest of the line
+  // and is cut with an ellipsis rather than wrapped over the rule below. The body repeats the
+  // name in full, wrapped.
+  const periodWidth = Math.min(width / 3, doc.font('regular').fontSize(9).widthOfString(period));
   if (logo) doc.image(logo as unknown as Buffer, MARGIN, MARGIN, { fit: [160, 40] });
-  else doc.font('bold').fontSize(20).fillColor(b.colorPrimary).text(r.customer.name, MARGIN, MARGIN, { width: width - 180, lineBreak: false, ellipsis: true });
-  doc.font('regular').fontSize(9).fillColor(b.colorMuted);
-  label(doc, `${fmtDay(r.period.from)} – ${fmtDay(r.period.to)}`, MARGIN, MARGIN + 6, width, 'right');
+  else fitLine(doc.fillColor(b.colorPrimary), r.customer.name, MARGIN, MARGIN, width - periodWidth - 24, { font: 'bold', size: 20, minSize: 16 });
+  fitLine(doc.fillColor(b.colorMuted), period, MARGIN + width - periodWidth, MARGIN + 6, periodWidth, { font: 'regular', size: 9, minSize: 7, align: 'right' });
   doc.rect(MARGIN, MARGIN + 46, width, 3).fill(b.colorPrimary);
   doc.y = MARGIN + 60;
 }
 
 function title(doc: Doc, r: ExecutiveReport, text: string): void {
-  doc.font('bold').fontSize(13).fillColor(r.brand.colorText).text(text, MARGIN, doc.y);
+  doc.font('bold').fontSize(13).fillColor(r.brand.colorText).text(text, MARGIN, doc.y, { width: doc.page.width - 2 * MARGIN });
   doc.moveDown(0.4);
 }
 
@@ -128,9 +132,9 @@ function kpis(doc: Doc, r: ExecutiveReport): void {
     const x = MARGIN + i * (w + gap);
     doc.roundedRect(x, y, w, 64, 4).fill(b.colorSurface);
     doc.rect(x, y, 3, 64).fill(b.colorPrimary);
-    doc.font('regular').fontSize(8).fillColor(b.colorMuted).text(card.label, x + 10, y + 8, { width: w - 16 });
-    doc.font('bold').fontSize(18).fillColor(b.colorText).text(card.value, x + 10, y + 21, { width: w - 16, lineBreak: false });
-    doc.font('regular').fontSize(7.5).fillColor(b.colorMuted).text(card.note, x + 10, y + 46, { width: w - 16, lineBreak: false, ellipsis: true });
+    fitLine(doc.fillColor(b.colorMuted), card.label, x + 10, y + 8, w - 16, { font: 'regular', size: 8, minSize: 7 });
+    fitLine(doc.fillColor(b.colorText), card.value, x + 10, y + 21, w - 16, { font: 'bold', size: 18, minSize: 10 });
+    fitLine(doc.fillColor(b.colorMuted), card.note, x + 10, y + 46, w - 16, { font: 'regular', size: 7.5, minSize: 6.5 });
   });
   doc.y = y + 80;
 }
@@ -143,7 +147,7 @@ function axes(doc: Doc, r: ExecutiveReport, x: number, y: number, w: number, h: 
     const v = (max * i) / steps;
     const gy = y + h - (h * i) / steps;
     doc.moveTo(x, gy).lineTo(x + w, gy).strokeColor(b.colorBorder).stroke();
-    doc.font('regular').fontSize(7).fillColor(b.colorMuted).text(String(Math.round(v)), x - 28, gy - 4, { width: 24, align: 'right' });
+    fitLine(doc.fillColor(b.colorMuted), String(Math.round(v)), x - 28, gy - 4, 24, { font: 'regular', size: 7, minSize: 5, align: 'right' });
   }
   return (v: number) => y + h - (h * v) / (max || 1);
 }
@@ -153,7 +157,8 @@ function postureChart(doc: Doc, r: ExecutiveReport, x: number, y: number, w: num
   const yOf = axes(doc, r, x, y, w, h, 100, 4);
   const pts = r.posture.series;
   if (pts.length === 0) {
-    doc.font('regular').fontSize(9).fillColor(b.colorMuted).text('No posture snapshots in the period.', x, y + h / 2 - 5, { width: w, align: 'center' });
+    // Between two grid lines, not across one.
+    fitLine(doc.fillColor(b.colorMuted), 'No posture snapshots in the period.', x, y + (3 * h) / 8 - 5, w, { font: 'regular', size: 9, minSize: 7, align: 'center' });
     return;
   }
   const from = Date.parse(`${r.period.from}T00:00:00Z`);
@@ -164,9 +169,9 @@ function postureChart(doc: Doc, r: ExecutiveReport, x: number, y: number, w: num
   doc.strokeColor(b.colorPrimary).stroke();
   const last = pts[pts.length - 1]!;
   doc.circle(xOf(last.day), yOf(last.score), 3).fill(b.colorPrimary);
-  doc.font('regular').fontSize(7).fillColor(b.colorMuted);
-  doc.text(fmtDay(r.period.from), x, y + h + 4, { width: 80, lineBreak: false });
-  doc.text(fmtDay(r.period.to), x + w - 80, y + h + 4, { width: 80, align: 'right', lineBreak: false });
+  doc.fillColor(b.colorMuted);
+  fitLine(doc, fmtDay(r.period.from), x, y + h + 4, w / 2 - 4, { font: 'regular', size: 7, minSize: 6 });
+  fitLine(doc, fmtDay(r.period.to), x + w / 2 + 4, y + h + 4, w / 2 - 4, { font: 'regular', size: 7, minSize: 6, align: 'right' });
 }
 
 function severityBars(doc: Doc, r: ExecutiveReport, x: number, y: number, w: number, h: number): void {
@@ -175,13 +180,18 @@ function severityBars(doc: Doc, r: ExecutiveReport, x: number, y: number, w: num
   const max = Math.max(1, ...rows.map(([, n]) => n));
   const rowH = h / rows.length;
   const labelW = 52;
+  // The counts' column is as wide as the widest count (at least 30), so a large count narrows
+  // the bars instead of wrapping.
+  doc.font('bold').fontSize(8);
+  const valueW = Math.min(w / 3, Math.max(30, ...rows.map(([, n]) => doc.widthOfString(String(n)))));
+  const barW = w - labelW - valueW - 4;
   rows.forEach(([s, n], i) => {
     const ry = y + i * rowH;
-    doc.font('regular').fontSize(8).fillColor(b.colorText).text(severityLabel[s], x, ry + rowH / 2 - 5, { width: labelW, lineBreak: false });
-    const bw = ((w - labelW - 34) * n) / max;
-    doc.rect(x + labelW, ry + 3, w - labelW - 34, rowH - 6).fill(b.colorSurface);
+    fitLine(doc.fillColor(b.colorText), severityLabel[s], x, ry + rowH / 2 - 5, labelW - 4, { font: 'regular', size: 8, minSize: 6.5 });
+    const bw = (barW * n) / max;
+    doc.rect(x + labelW, ry + 3, barW, rowH - 6).fill(b.colorSurface);
     if (n > 0) doc.rect(x + labelW, ry + 3, Math.max(1.5, bw), rowH - 6).fill(severityColour(r, s));
-    doc.font('bold').fontSize(8).fillColor(b.colorText).text(String(n), x + w - 30, ry + rowH / 2 - 5, { width: 30, align: 'right', lineBreak: false });
+    fitLine(doc.fillColor(b.colorText), String(n), x + w - valueW, ry + rowH / 2 - 5, valueW, { font: 'bold', size: 8, minSize: 6, align: 'right' });
   });
 }
 
@@ -193,13 +203,20 @@ function scanBars(doc: Doc, r: ExecutiveReport, x: number, y: number, w: number,
   const top = Math.ceil(max / steps) * steps;
   const yOf = axes(doc, r, x, y, w, h, top, steps);
   const slot = w / Math.max(1, weeks.length);
+  // A long period has more weeks than dates fit under the axis: then every `every`-th week is
+  // labelled, the date starting under its bar, in a box as wide as the weeks up to the next label.
+  const labels = weeks.map((wk) => weekFormat.format(new Date(`${wk.weekStart}T00:00:00Z`)));
+  doc.font('regular').fontSize(6.5);
+  const every = Math.max(1, Math.ceil((Math.max(0, ...labels.map((l) => doc.widthOfString(l))) + 4) / slot));
   weeks.forEach((wk, i) => {
     const bx = x + i * slot + slot * 0.2;
     const bw = slot * 0.6;
     if (wk.scans > 0) doc.rect(bx, yOf(wk.scans), bw, y + h - yOf(wk.scans)).fill(b.colorPrimary);
     if (wk.failed > 0) doc.rect(bx, yOf(wk.failed), bw, y + h - yOf(wk.failed)).fill(b.colorDanger);
-    const d = new Date(`${wk.weekStart}T00:00:00Z`);
-    doc.font('regular').fontSize(6.5).fillColor(b.colorMuted).text(weekFormat.format(d), x + i * slot, y + h + 4, { width: slot, align: 'center', lineBreak: false });
+    if (every === 1) fitLine(doc.fillColor(b.colorMuted), labels[i]!, x + i * slot, y + h + 4, slot, { font: 'regular', size: 6.5, minSize: 5.5, align: 'center' });
+    else if (i % every === 0 && i + every <= weeks.length) {
+      fitLine(doc.fillColor(b.colorMuted), labels[i]!, x + i * slot, y + h + 4, every * slot - 2, { font: 'regular', size: 6.5, minSize: 5.5 });
+    }
   });
 }
 
@@ -210,7 +227,7 @@ function coverageTable(doc: Doc, r: ExecutiveReport, x: number, y: number, w: nu
   const row = (cells: string[], ry: number, bold: boolean) => {
     let cx = x;
     cells.forEach((c, i) => {
-      doc.font(bold ? 'bold' : 'regular').fontSize(8).fillColor(b.colorText).text(c, cx + 4, ry + 4, { width: cols[i]! - 8, align: i === 0 ? 'left' : 'right', lineBreak: false });
+      fitLine(doc.fillColor(b.colorText), c, cx + 4, ry + 4, cols[i]! - 8, { font: bold ? 'bold' : 'regular', size: 8, minSize: 6.5, align: i === 0 ? 'left' : 'right' });
       cx += cols[i]!;
     });
   };
@@ -237,9 +254,9 @@ function findingsHeader(doc: Doc, r: ExecutiveReport, w: number): void {
   const y = doc.y;
   doc.rect(MARGIN, y, w, 18).fill(r.brand.colorPrimary);
   let x = MARGIN;
+  doc.fillColor('#ffffff');
   for (const c of findingCols) {
-    doc.font('bold').fontSize(8).fillColor('#ffffff');
-    label(doc, c.head, x + 5, y + 5, c.width * w - 10, c.right ? 'right' : 'left');
+    fitLine(doc, c.head, x + 5, y + 5, c.width * w - 10, { font: 'bold', size: 8, minSize: 6.5, align: c.right ? 'right' : 'left' });
     x += c.width * w;
   }
   doc.y = y + 18;
@@ -285,14 +302,19 @@ function findingsTable(doc: Doc, r: ExecutiveReport): void {
     cells.forEach((c, j) => {
       const col = findingCols[j]!;
       if (j === 0) doc.rect(x + 5, y + 6, 5, 5).fill(severityColour(r, f.severity));
-      doc.font(j === 0 ? 'bold' : 'regular').fontSize(8).fillColor(b.colorText);
+      doc.fillColor(b.colorText);
       const cx = x + 5 + (j === 0 ? 9 : 0);
       const cw = col.width * w - 10 - (j === 0 ? 9 : 0);
-      // Line by line, as pdfkit's `text` draws wrapped lines.
-      let ly = y + 5;
-      for (const line of c) {
-        label(doc, line, cx, ly, cw, col.right ? 'right' : 'left');
-        ly += lineHeight;
+      if (col.wraps) {
+        // Line by line, as pdfkit's `text` draws wrapped lines.
+        doc.font('regular').fontSize(8);
+        let ly = y + 5;
+        for (const line of c) {
+          wrappedLine(doc, line, cx, ly);
+          ly += lineHeight;
+        }
+      } else {
+        fitLine(doc, c[0]!, cx, y + 5, cw, { font: j === 0 ? 'bold' : 'regular', size: 8, minSize: 6.5, align: col.right ? 'right' : 'left' });
       }
       x += col.width * w;
     });
@@ -311,9 +333,9 @@ function footers(doc: Doc, r: ExecutiveReport): void {
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
     doc.moveTo(MARGIN, y - 6).lineTo(MARGIN + w, y - 6).lineWidth(0.5).strokeColor(r.brand.colorBorder).stroke();
-    doc.font('regular').fontSize(8).fillColor(r.brand.colorMuted);
-    doc.text(attribution, MARGIN, y, { width: w * 0.7, lineBreak: false, ellipsis: true });
-    label(doc, `Page ${i + 1} of ${range.count}`, MARGIN + w * 0.7, y, w * 0.3, 'right');
+    doc.fillColor(r.brand.colorMuted);
+    const page = fitLine(doc, `Page ${i + 1} of ${range.count}`, MARGIN + w * 0.7, y, w * 0.3, { font: 'regular', size: 8, minSize: 7, align: 'right' });
+    fitLine(doc, attribution, MARGIN, y, w - page.width - 16, { font: 'regular', size: 8, minSize: 7 });
     doc.page.margins.bottom = bottom;
   }
 }
@@ -336,7 +358,8 @@ export function executiveReportPdf(r: ExecutiveReport, options: PdfOptions = {})
   const w = doc.page.width - 2 * MARGIN;
   header(doc, r);
   doc.font('bold').fontSize(18).fillColor(b.colorText).text('Executive security report', MARGIN, doc.y);
-  doc.font('regular').fontSize(10).fillColor(b.colorMuted).text(`${r.customer.name} · ${fmtDay(r.period.from)} to ${fmtDay(r.period.to)}`);
+  // The customer's name in full (the header may have cut it): wraps, and what follows moves down.
+  doc.font('regular').fontSize(10).fillColor(b.colorMuted).text(`${r.customer.name} · ${fmtDay(r.period.from)} to ${fmtDay(r.period.to)}`, { width: w });
   doc.moveDown(0.8);
   kpis(doc, r);
 
@@ -344,8 +367,9 @@ export function executiveReportPdf(r: ExecutiveReport, options: PdfOptions = {})
   const chartH = 110;
   ensure(doc, r, chartH + 50);
   let y = doc.y;
-  doc.font('bold').fontSize(11).fillColor(b.colorText).text('Posture trend', MARGIN, y);
-  doc.text('Open findings by severity', MARGIN + half + 24, y);
+  doc.fillColor(b.colorText);
+  fitLine(doc, 'Posture trend', MARGIN, y, half, { font: 'bold', size: 11, minSize: 9 });
+  fitLine(doc, 'Open findings by severity', MARGIN + half + 24, y, half, { font: 'bold', size: 11, minSize: 9 });
   y += 22;
   postureChart(doc, r, MARGIN + 28, y, half - 28, chartH);
   severityBars(doc, r, MARGIN + half + 24, y, half, chartH);
@@ -353,8 +377,9 @@ export function executiveReportPdf(r: ExecutiveReport, options: PdfOptions = {})
 
   ensure(doc, r, chartH + 50);
   y = doc.y;
-  doc.font('bold').fontSize(11).fillColor(b.colorText).text('Scans per week', MARGIN, y);
-  doc.text('Asset coverage', MARGIN + half + 24, y);
+  doc.fillColor(b.colorText);
+  fitLine(doc, 'Scans per week', MARGIN, y, half, { font: 'bold', size: 11, minSize: 9 });
+  fitLine(doc, 'Asset coverage', MARGIN + half + 24, y, half, { font: 'bold', size: 11, minSize: 9 });
   y += 22;
   scanBars(doc, r, MARGIN + 28, y, half - 28, chartH);
   coverageTable(doc, r, MARGIN + half + 24, y, half);

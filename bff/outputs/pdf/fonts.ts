@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 export interface FontkitFont {
   readonly postscriptName: string;
   layout(text: string, features?: unknown, ...rest: unknown[]): GlyphRun;
+  getGlyph(id: number, codePoints?: number[]): { codePoints: number[] } | null;
 }
 
 /** fontkit's shaped text: glyphs, their positions in font units, and a getter summing the advances. */
@@ -91,11 +92,29 @@ function withShapingCache(font: FontkitFont): FontkitFont {
 const caches: Map<string, GlyphRun>[] = [];
 const parsed = new Map<FontName, FontkitFont>();
 
+/**
+ * fontkit keeps one glyph object per glyph id in a font, with the code points of the call that
+ * created it. Subsetting a document's font (and reading a composite glyph's outline) creates
+ * glyphs without code points: with the font shared, a later document that draws such a glyph
+ * (Cyrillic "ь" after a document that used "ы", built from it) wrote an empty ToUnicode entry, and
+ * the character was lost to text extraction and search. A glyph created without code points takes
+ * those of the first caller that knows them.
+ */
+function withGlyphCodePoints(font: FontkitFont): FontkitFont {
+  const getGlyph = font.getGlyph;
+  font.getGlyph = function (this: FontkitFont, id: number, codePoints: number[] = []) {
+    const glyph = getGlyph.call(this, id, codePoints);
+    if (glyph && glyph.codePoints.length === 0 && codePoints.length > 0) glyph.codePoints = codePoints;
+    return glyph;
+  };
+  return font;
+}
+
 /** The parsed font, read from disk on first use. */
 export function reportFont(name: FontName): FontkitFont {
   let font = parsed.get(name);
   if (!font) {
-    font = withShapingCache(fontkit.create(readFileSync(files[name])));
+    font = withShapingCache(withGlyphCodePoints(fontkit.create(readFileSync(files[name]))));
     parsed.set(name, font);
   }
   return font;

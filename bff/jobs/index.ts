@@ -5,7 +5,7 @@ import { emailWorker } from './email.js';
 import { purgeWorker } from './purge.js';
 import { reportSchedulesWorker } from './report-schedules.js';
 import type { SigningKeys } from '../auth/signing-keys.js';
-import { jobsOf, openQueue, type Jobs } from './queue.js';
+import { jobsOf, openQueue, type Jobs, type QueueName } from './queue.js';
 
 export interface JobRunner {
   jobs: Jobs;
@@ -32,19 +32,32 @@ export interface Worker {
   sweep(ctx: WorkerContext): Promise<void>;
 }
 
-const workers: Worker[] = [emailWorker, purgeWorker(), reportSchedulesWorker()];
+const workers: [QueueName, Worker][] = [
+  ['email-send', emailWorker],
+  ['tenant-purge', purgeWorker()],
+  ['report-schedules-due', reportSchedulesWorker()],
+];
 
-/**
- * Starts pg-boss and, unless `work` is false, every worker. With `work: false` the process
- * only enqueues (a web node when workers run elsewhere).
- */
-export async function startJobs(database: Db, config: Config, options: { work?: boolean; now?: () => Date; keys?: SigningKeys } = {}): Promise<JobRunner> {
+export interface StartOptions {
+  /**
+   * Which workers run: all of them (the default), none (`false`: the process only enqueues, a
+   * web node when workers run elsewhere), or those of the queues named. Leaving out
+   * 'report-schedules-due' also leaves out its minute cron and start-up tick: this process sends
+   * no scheduled report unless its caller ticks (`runDueSchedules`).
+   */
+  work?: boolean | readonly QueueName[];
+  now?: () => Date;
+  keys?: SigningKeys;
+}
+
+/** Starts pg-boss and the workers `options.work` names (see `StartOptions`). */
+export async function startJobs(database: Db, config: Config, options: StartOptions = {}): Promise<JobRunner> {
   const boss = await openQueue(database);
   const ctx: WorkerContext = { boss, database, config, now: options.now ?? (() => new Date()), ...(options.keys ? { keys: options.keys } : {}) };
-  if (options.work !== false) {
-    for (const worker of workers) await worker.register(ctx);
-    for (const worker of workers) await worker.sweep(ctx);
-  }
+  const { work = true } = options;
+  const started = workers.filter(([name]) => work === true || (work !== false && work.includes(name))).map(([, worker]) => worker);
+  for (const worker of started) await worker.register(ctx);
+  for (const worker of started) await worker.sweep(ctx);
   return {
     jobs: jobsOf(boss),
     boss,

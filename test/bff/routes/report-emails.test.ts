@@ -7,7 +7,7 @@ import { SigningKeys } from '../../../bff/auth/signing-keys.js';
 import type { Config } from '../../../bff/config.js';
 import { queryRows } from '../../../bff/db/client.js';
 import { startJobs, type JobRunner } from '../../../bff/jobs/index.js';
-import { runDueSchedules } from '../../../bff/jobs/report-schedules.js';
+import { REPORT_SCHEDULES_QUEUE, reportSchedulesWorker, runDueSchedules } from '../../../bff/jobs/report-schedules.js';
 import { backends, seededWorld, type World } from '../../helpers/db.js';
 import { readPdf } from '../../helpers/pdf.js';
 import { expectFieldError, expectProblem } from '../../helpers/problem.js';
@@ -18,7 +18,8 @@ import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../h
  * (both parts, the inline logo, the brand colour, the figures, a working signed link), links
  * refused when altered or expired, send-now idempotency, who may send, schedules (CRUD,
  * If-Match, validation) and the schedule tick (one send per slot, even with two ticks at once;
- * a refused delivery retried without a second copy).
+ * a refused delivery retried without a second copy), and the schedules worker's cron and
+ * start-up tick.
  */
 
 const DAY = 86_400_000;
@@ -51,7 +52,9 @@ for (const backend of backends) {
       smtp = await startSmtpServer();
       world = await seededWorld(backend, { customers: 8, config: { portalUrl: 'http://portal.test' } });
       config = { ...world.config, smtpUrl: smtp.url, mailFrom: 'Portico <no-reply@portico.test>' };
-      runner = await startJobs(world.database, config, { keys: world.deps.keys });
+      // Only the email sender runs: the schedule tick is the tests' own (`runDueSchedules`), so no
+      // minute cron or start-up tick takes a slot before a test has armed its assertions.
+      runner = await startJobs(world.database, config, { keys: world.deps.keys, work: ['email-send'] });
       world.deps.jobs = runner.jobs;
       admin = await world.staffToken('A', 'admin');
       customer = world.orgs.customersA.find((c) => world.orgs.assignedA.includes(c))!;
@@ -94,6 +97,16 @@ for (const backend of backends) {
       }
       assert.fail(`email ${id} never became ${status}`);
     }
+    /** Waits until no message is queued or being sent, so the next SMTP refusal hits the next message. */
+    async function mailIdle() {
+      for (let i = 0; i < 200; i++) {
+        const [busy] = await owner<{ n: number }>(sql`select count(*)::int as n from email_messages where status in ('queued', 'sending')`);
+        if (!busy?.n) return;
+        await sleep(200);
+      }
+      assert.fail('earlier mail is still being sent');
+    }
+    const workerCtx = () => ({ boss: runner.boss, database: world.database, config, now: () => new Date(), keys: world.deps.keys });
 
     test('the summary arrives with both parts, the inline logo, the brand colour, the figures and a link to the PDF that works', async () => {
       const report = (await (await world.request(`/v1/customers/${customer}/reports/executive?from=${FROM}&to=${TO}`, { token: admin })).json()) as Report;
@@ -263,21 +276,18 @@ for (const backend of backends) {
         body: JSON.stringify({ frequency: 'weekly', weekday: 3, sendTime: '09:15', timeZone: 'America/New_York', recipients: ['tick@acme.example'] }),
       });
       const s = (await res.json()) as Schedule;
+      // Earlier tests' mail is out first, so the refusal below hits this slot's message.
+      await mailIdle();
+      smtp.failNext(1, 451);
+      const refusedBefore = smtp.refused;
       // Due: its slot was an hour ago (several slots missed are sent once, not in a burst).
       const slot = new Date(Date.now() - 3_600_000);
       await owner(sql`update report_schedules set next_run_at = ${slot.toISOString()}::timestamptz where id = ${s.id}::uuid`);
-      // Earlier tests' mail is out first, so the refusal below hits this slot's message.
-      for (let i = 0; i < 200; i++) {
-        const [busy] = await owner<{ n: number }>(sql`select count(*)::int as n from email_messages where status in ('queued', 'sending')`);
-        if (!busy?.n) break;
-        await sleep(200);
-      }
-      smtp.failNext(1, 451);
-      const refusedBefore = smtp.refused;
-      const ctx = { boss: runner.boss, database: world.database, config, now: () => new Date(), keys: world.deps.keys };
+      const ctx = workerCtx();
       const outcomes = (await Promise.all([runDueSchedules(ctx, world.deps.keys), runDueSchedules(ctx, world.deps.keys)])).flat();
-      // The worker's own minute tick may take the slot too; whoever wins, it is queued once.
-      assert.ok(outcomes.filter((o) => o === 'queued').length <= 1, `outcomes: ${outcomes.join(', ')}`);
+      // Both ticks saw the slot due or one saw it already advanced; either way exactly one queued it.
+      assert.equal(outcomes.filter((o) => o === 'queued').length, 1, `outcomes: ${outcomes.join(', ')}`);
+      assert.ok(outcomes.every((o) => o === 'queued' || o === 'duplicate'), `outcomes: ${outcomes.join(', ')}`);
 
       const sends = await owner<{ id: string; email_id: string; run_at: Date }>(sql`select id, email_id, run_at from report_sends where schedule_id = ${s.id}::uuid`);
       assert.equal(sends.length, 1);
@@ -306,7 +316,7 @@ for (const backend of backends) {
       );
       await owner(sql`update users set status = 'deactivated' where id = ${creator!.id}::uuid`);
       try {
-        const ctx = { boss: runner.boss, database: world.database, config, now: () => new Date(), keys: world.deps.keys };
+        const ctx = workerCtx();
         assert.ok(!(await runDueSchedules(ctx, world.deps.keys)).includes('queued'));
         const sends = await owner<{ email_id: string | null }>(sql`select email_id from report_sends where schedule_id = ${row!.id}::uuid`);
         assert.deepEqual(sends.map((r) => r.email_id), [null]);
@@ -317,6 +327,38 @@ for (const backend of backends) {
       } finally {
         await owner(sql`update users set status = 'active' where id = ${creator!.id}::uuid`);
       }
+    });
+
+    // Last: from here on the worker's minute cron runs in this world too.
+    test("the schedules worker sets the minute cron, and its start-up tick sends a due slot once", async () => {
+      const res = await world.request(`/v1/customers/${customer}/report-schedules`, {
+        method: 'POST', token: admin, headers: json,
+        body: JSON.stringify({ frequency: 'monthly', dayOfMonth: 15, sendTime: '06:00', timeZone: 'UTC', recipients: ['worker@acme.example'] }),
+      });
+      assert.equal(res.status, 201, await res.clone().text());
+      const s = (await res.json()) as Schedule;
+      await mailIdle();
+      const slot = new Date(Date.now() - 60_000);
+      await owner(sql`update report_schedules set next_run_at = ${slot.toISOString()}::timestamptz where id = ${s.id}::uuid`);
+
+      const worker = reportSchedulesWorker();
+      const ctx = workerCtx();
+      await worker.register(ctx);
+      const crons = (await runner.boss.getSchedules()).map((c) => [c.name, c.cron, c.options?.tz]);
+      assert.deepEqual(crons, [[REPORT_SCHEDULES_QUEUE, '* * * * *', 'UTC']]);
+      await worker.sweep(ctx);
+
+      // The start-up tick or a minute tick, whichever runs first, records the slot; the other finds it done.
+      let sends: { email_id: string | null }[] = [];
+      for (let i = 0; i < 200 && !sends.length; i++) {
+        sends = await owner<{ email_id: string | null }>(sql`select email_id from report_sends where schedule_id = ${s.id}::uuid`);
+        if (!sends.length) await sleep(200);
+      }
+      assert.equal(sends.length, 1, 'the worker sent the slot');
+      await waitForStatus(sends[0]!.email_id!, 'sent');
+      assert.deepEqual(copies(sends[0]!.email_id!).map((m) => m.envelope.to), [['worker@acme.example']]);
+      const [after] = await owner<{ next_run_at: Date }>(sql`select next_run_at from report_schedules where id = ${s.id}::uuid`);
+      assert.ok(new Date(after!.next_run_at).getTime() > Date.now(), 'advanced past now');
     });
   });
 }

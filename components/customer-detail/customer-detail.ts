@@ -6,12 +6,12 @@ import type { ApiClient, Versioned } from '../core/api-client.js';
 import type { ActivityEntry, Customer, CustomerPatch, CustomerTransition, CustomerUsage, CustomerUser, Licence } from '../core/api-types.js';
 import { applyAction, type LifecycleAction, type LifecycleState } from '../../bff/domain/lifecycle.js';
 import { MspElement } from '../core/base-element.js';
+import { ChartHost, chartStyle, type ChartEntry } from '../core/chart-host.js';
 import { apiContext, themeContext } from '../core/context.js';
 import { ApiError, toApiError, type MspErrorDetail } from '../core/errors.js';
 import { formatDate, formatNumber } from '../core/format.js';
 import { emptyState, errorState, loadingState } from '../core/states.js';
 import '../license-meter/define.js';
-import type { ChartSpec, DrawnChart } from './charts.js';
 import styles from './customer-detail.styles.js';
 import { delegationOptions, describeChanges, isCustomerTab, productTokens, statusLabels, tabs, valueLabels, type CustomerTab } from './labels.js';
 import { historyDays, renderActivity, renderOverview, renderSecurity, renderUsageTable, renderUsers, usageSummary, type InviteOutcome } from './panels.js';
@@ -166,12 +166,10 @@ export class MspCustomerDetail extends MspElement {
   @state() private notice: Notice | undefined;
   @state() private menuOpen = false;
   @state() private dialog: DialogState | undefined;
-  @state() private chartLib: typeof import('./charts.js') | undefined;
 
   private controller = new AbortController();
   private permissionsFor: ApiClient | undefined;
-  private chartLoad: Promise<void> | undefined;
-  private drawn = new Map<string, { canvas: HTMLCanvasElement; source: unknown; chart: DrawnChart }>();
+  private charts = new ChartHost(this);
 
   /** The customer as last loaded or changed. */
   get customer(): Customer | undefined {
@@ -187,8 +185,6 @@ export class MspCustomerDetail extends MspElement {
     super.disconnectedCallback();
     this.controller.abort();
     document.removeEventListener('pointerdown', this.onDocumentPointerDown, true);
-    for (const d of this.drawn.values()) d.chart.destroy();
-    this.drawn.clear();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -292,27 +288,14 @@ export class MspCustomerDetail extends MspElement {
     const c = this.customer;
     if (!c || c.status === 'connection_lost') return;
     const id = this.customerId;
-    if ((this.tab === 'usage' || this.tab === 'security') && !this.chartLib) void this.loadCharts();
+    // chart.js arrives as its own chunk the first time a chart is shown.
+    if ((this.tab === 'usage' || this.tab === 'security') && !this.charts.loaded) void this.charts.load();
     if (this.tab === 'licences' && this.licenceState.phase === 'idle') void this.load((api, signal) => api.licence(id, signal), (s) => (this.licenceState = s));
     // The IP distribution (its element and the pricing engine) is a chunk of its own, loaded with the tab.
     if (this.tab === 'licences') void import('../ip-distribution/define.js');
     if (this.tab === 'usage' && this.usageState.phase === 'idle') void this.loadUsage();
     if (this.tab === 'users' && this.usersState.phase === 'idle') void this.loadUsers();
     if (this.tab === 'activity' && this.activityState.phase === 'idle') void this.loadActivity(false);
-  }
-
-  /** chart.js arrives as its own chunk the first time a chart is shown. */
-  private loadCharts(): Promise<void> {
-    this.chartLoad ??= import('./charts.js').then(
-      (lib) => {
-        this.chartLib = lib;
-      },
-      (error: unknown) => {
-        this.chartLoad = undefined;
-        this.emit('msp-error', { type: 'network_error', message: `Charts could not be loaded: ${error instanceof Error ? error.message : String(error)}` });
-      },
-    );
-    return this.chartLoad;
   }
 
   private loadUsage(): Promise<unknown> {
@@ -407,51 +390,33 @@ export class MspCustomerDetail extends MspElement {
 
   // ---- charts ------------------------------------------------------------------------------
 
-  private token(name: string): string {
-    return getComputedStyle(this).getPropertyValue(name).trim() || 'currentColor';
-  }
-
   /** What each canvas of the shown tab draws, and the data it is drawn from (redrawn when that changes). */
-  private chartSpecs(): Map<string, { spec: ChartSpec; source: unknown }> {
-    const specs = new Map<string, { spec: ChartSpec; source: unknown }>();
-    const base = { gridColor: this.token('--msp-color-border'), textColor: this.token('--msp-color-text-muted'), fontFamily: this.token('--msp-font-family') };
+  private chartEntries(): Map<string, ChartEntry> {
+    const entries = new Map<string, ChartEntry>();
+    const { token, base: colours } = chartStyle(this);
+    const base = { ...colours, pointRadius: 0, pointHoverRadius: 3, maxXTicks: 6 };
     const c = this.customer;
     if (this.tab === 'security' && c?.posture) {
       const history = c.posture.history;
-      specs.set('posture', {
+      entries.set('posture', {
         source: [c.posture, this.theme],
-        spec: { ...base, kind: 'line', label: 'Posture score', labels: historyDays(history.length, this.locale), values: history, color: this.token('--msp-color-primary'), yMin: Math.max(0, Math.floor((Math.min(...history) - 5) / 10) * 10), yMax: 100 },
+        spec: { ...base, kind: 'line', label: 'Posture score', labels: historyDays(history.length, this.locale), values: history, color: token('--msp-color-primary'), yMin: Math.max(0, Math.floor((Math.min(...history) - 5) / 10) * 10), yMax: 100 },
       });
     }
     const usage = this.usageState.value;
     if (this.tab === 'usage' && usage) {
       for (const p of usage.products) {
-        specs.set(`usage-${p.product}`, {
+        entries.set(`usage-${p.product}`, {
           source: [p, this.theme],
-          spec: { ...base, kind: 'bar', label: `${p.label} scans`, labels: p.days.map((d) => formatDate(d.day, this.locale, { day: 'numeric', month: 'short' })), values: p.days.map((d) => d.scans), color: this.token(productTokens[p.product]) },
+          spec: { ...base, kind: 'bar', label: `${p.label} scans`, labels: p.days.map((d) => formatDate(d.day, this.locale, { day: 'numeric', month: 'short' })), values: p.days.map((d) => d.scans), color: token(productTokens[p.product]) },
         });
       }
     }
-    return specs;
+    return entries;
   }
 
   private drawCharts(): void {
-    const lib = this.chartLib;
-    const canvases = new Map<string, HTMLCanvasElement>();
-    for (const canvas of Array.from(this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas[data-chart]'))) canvases.set(canvas.dataset.chart!, canvas);
-    const specs = lib && canvases.size ? this.chartSpecs() : new Map<string, { spec: ChartSpec; source: unknown }>();
-    for (const [key, d] of this.drawn) {
-      const wanted = specs.get(key);
-      if (canvases.get(key) !== d.canvas || !wanted || !sameSource(wanted.source, d.source)) {
-        d.chart.destroy();
-        this.drawn.delete(key);
-      }
-    }
-    if (!lib) return;
-    for (const [key, { spec, source }] of specs) {
-      const canvas = canvases.get(key);
-      if (canvas && !this.drawn.has(key)) this.drawn.set(key, { canvas, source, chart: lib.drawChart(canvas, spec) });
-    }
+    this.charts.draw(this.renderRoot, () => this.chartEntries());
   }
 
   // ---- actions -----------------------------------------------------------------------------
@@ -925,10 +890,6 @@ function fieldMessages(e: ApiError): Record<string, string> {
     out[name] ??= err.detail;
   }
   return out;
-}
-
-function sameSource(a: unknown, b: unknown): boolean {
-  return Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((v, i) => v === b[i]) : a === b;
 }
 
 declare global {

@@ -5,11 +5,11 @@ import { themeTokens } from '../../themes/loader.js';
 import type { ApiClient } from '../core/api-client.js';
 import type { ExecutiveReport, ReportEmailPreview, ReportEmailSent } from '../core/api-types.js';
 import { MspElement } from '../core/base-element.js';
+import { ChartHost, chartStyle, type ChartEntry } from '../core/chart-host.js';
 import { apiContext } from '../core/context.js';
 import { ApiError, toApiError, type MspErrorDetail } from '../core/errors.js';
 import { formatDate, formatNumber } from '../core/format.js';
 import { emptyState, errorState, loadingState } from '../core/states.js';
-import type { DrawnChart, ReportChartSpec } from './charts.js';
 import { matchingPreset, periodErrors, periodPresets, presetPeriod, type PeriodPreset, type ReportPeriod } from './period.js';
 import { fetchEmailPreview, fetchEmailPreviewLink, fetchReport, fetchReportPdf, MAX_RECIPIENTS, parseRecipients, recipientsError, SEND_PERMISSION, sendReportEmail } from './report-api.js';
 import styles from './report-viewer.styles.js';
@@ -125,14 +125,12 @@ export class MspReportViewer extends MspElement {
   @state() private previewTab: 'html' | 'text' = 'html';
   @state() private send: SendState | undefined;
   @state() private logoFailed = false;
-  @state() private chartLib: typeof import('./charts.js') | undefined;
 
   private controller = new AbortController();
   private loadedKey = '';
   private permissionsFor: ApiClient | undefined;
-  private chartLoad: Promise<void> | undefined;
   private schedulesLoad: Promise<void> | undefined;
-  private drawn = new Map<string, { canvas: HTMLCanvasElement; source: unknown; chart: DrawnChart }>();
+  private charts = new ChartHost(this);
   private appliedTokens: string[] = [];
   /** The button that opened the dialog: focus goes back to it on close. */
   private opener: HTMLElement | null = null;
@@ -146,8 +144,6 @@ export class MspReportViewer extends MspElement {
     super.disconnectedCallback();
     this.controller.abort();
     this.loadedKey = '';
-    for (const d of this.drawn.values()) d.chart.destroy();
-    this.drawn.clear();
   }
 
   override connectedCallback(): void {
@@ -210,7 +206,8 @@ export class MspReportViewer extends MspElement {
       this.draft = { ...report.period };
       this.fieldErrors = {};
       this.logoFailed = false;
-      if (!this.chartLib) void this.loadCharts();
+      // chart.js arrives as its own chunk once a report is on screen.
+      if (!this.charts.loaded) void this.charts.load();
       void this.loadSchedules();
     } catch (error) {
       if (signal.aborted) return;
@@ -222,20 +219,6 @@ export class MspReportViewer extends MspElement {
       this.emit('msp-error', e.detail);
       if (Object.keys(fields).length) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
     }
-  }
-
-  /** chart.js arrives as its own chunk once a report is on screen. */
-  private loadCharts(): Promise<void> {
-    this.chartLoad ??= import('./charts.js').then(
-      (lib) => {
-        this.chartLib = lib;
-      },
-      (error: unknown) => {
-        this.chartLoad = undefined;
-        this.emit('msp-error', { type: 'network_error', message: `Charts could not be loaded: ${error instanceof Error ? error.message : String(error)}` });
-      },
-    );
-    return this.chartLoad;
   }
 
   /** The "Scheduled emails" and "Recent sends" sections: their own chunk, once a report is shown. */
@@ -260,46 +243,31 @@ export class MspReportViewer extends MspElement {
   }
 
   private drawCharts(): void {
-    const lib = this.chartLib;
-    const r = this.report;
-    if (!lib || !r) return;
-    const cs = getComputedStyle(this);
-    const token = (name: string) => cs.getPropertyValue(name).trim() || 'currentColor';
-    const common = { gridColor: token('--msp-color-border'), textColor: token('--msp-color-text-muted'), fontFamily: token('--msp-font-family') };
-    const loc = this.locale;
-    const specs: Record<string, { source: unknown; spec: ReportChartSpec }> = {
-      posture: {
+    this.charts.draw(this.renderRoot, () => {
+      const r = this.report;
+      const entries = new Map<string, ChartEntry>();
+      if (!r) return entries;
+      const { token, base } = chartStyle(this);
+      const common = { ...base, pointRadius: 0, pointHoverRadius: 4, maxXTicks: 8, stillInPrint: true };
+      const points = (values: number[]) => ({ ...common, pointRadius: values.length > 40 ? 0 : 2 });
+      const loc = this.locale;
+      const posture = r.posture.series.map((d) => d.score);
+      entries.set('posture', {
         source: r.posture.series,
-        spec: { kind: 'line', labels: r.posture.series.map((d) => shortDay(d.day, loc)), values: r.posture.series.map((d) => d.score), label: 'Posture score', colors: token('--msp-color-primary'), yMax: 100, ...common },
-      },
-      findings: {
+        spec: { kind: 'line', labels: r.posture.series.map((d) => shortDay(d.day, loc)), values: posture, label: 'Posture score', color: token('--msp-color-primary'), yMax: 100, ...points(posture) },
+      });
+      const findings = severityOrder.map((s) => r.findingsBySeverity[s] ?? 0);
+      entries.set('findings', {
         source: r.findingsBySeverity,
-        spec: {
-          kind: 'bar',
-          labels: severityOrder.map((s) => severityLabels[s]),
-          values: severityOrder.map((s) => r.findingsBySeverity[s] ?? 0),
-          label: 'Open findings',
-          colors: severityOrder.map((s) => token(severityTokens[s])),
-          ...common,
-        },
-      },
-      scans: {
+        spec: { kind: 'bar', labels: severityOrder.map((s) => severityLabels[s]), values: findings, label: 'Open findings', color: severityOrder.map((s) => token(severityTokens[s])), ...points(findings) },
+      });
+      const scans = r.scanActivity.map((w) => w.scans);
+      entries.set('scans', {
         source: r.scanActivity,
-        spec: { kind: 'bar', labels: r.scanActivity.map((w) => shortDay(w.weekStart, loc)), values: r.scanActivity.map((w) => w.scans), label: 'Scans', colors: token('--msp-color-primary'), ...common },
-      },
-    };
-    for (const [id, d] of [...this.drawn]) {
-      if (!d.canvas.isConnected || specs[id]?.source !== d.source) {
-        d.chart.destroy();
-        this.drawn.delete(id);
-      }
-    }
-    for (const canvas of Array.from(this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas[data-chart]'))) {
-      const id = canvas.dataset.chart!;
-      const s = specs[id];
-      if (!s || this.drawn.get(id)?.canvas === canvas) continue;
-      this.drawn.set(id, { canvas, source: s.source, chart: lib.drawReportChart(canvas, s.spec) });
-    }
+        spec: { kind: 'bar', labels: r.scanActivity.map((w) => shortDay(w.weekStart, loc)), values: scans, label: 'Scans', color: token('--msp-color-primary'), ...points(scans) },
+      });
+      return entries;
+    });
   }
 
   // ---- period ------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 /**
- * The customer detail's charts, drawn with chart.js. This module is only ever loaded with a
- * dynamic `import()` when the Security or Usage tab is first shown, so chart.js is a separate
- * chunk and stays out of the element's initial bundle (test/components/bundle-size.test.ts).
+ * The elements' charts, drawn with chart.js. Only ever loaded with a dynamic `import()` (through
+ * ./chart-host.ts) once a chart is on screen, so chart.js is a separate chunk and stays out of
+ * every element's entry (test/components/bundle-size.test.ts). Every chart also has a text
+ * summary or a table beside it.
  */
 import { BarController, BarElement, CategoryScale, Chart, Filler, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 
@@ -13,13 +14,20 @@ export interface ChartSpec {
   values: number[];
   /** Dataset name in the tooltip. */
   label: string;
-  /** Resolved colours (the element reads them from its `--msp-*` tokens). */
-  color: string;
+  /** Resolved colours (the element reads them from its `--msp-*` tokens): one, or one per bar. */
+  color: string | string[];
   gridColor: string;
   textColor: string;
   fontFamily: string;
+  /** Without a minimum the axis starts at zero. */
   yMin?: number;
   yMax?: number;
+  /** Dots on a line: 0 draws none. */
+  pointRadius: number;
+  pointHoverRadius: number;
+  maxXTicks: number;
+  /** Drawn at once when printing too (a printed chart caught mid-animation is half drawn). */
+  stillInPrint?: boolean;
 }
 
 export interface DrawnChart {
@@ -28,6 +36,7 @@ export interface DrawnChart {
 
 export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec): DrawnChart {
   const reduceMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+  const printing = spec.stillInPrint === true && (window.matchMedia?.('print').matches ?? false);
   const scale = { grid: { color: spec.gridColor }, ticks: { color: spec.textColor, font: { family: spec.fontFamily } }, border: { color: spec.gridColor } };
   return new Chart(canvas, {
     type: spec.kind,
@@ -39,8 +48,8 @@ export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec): DrawnChar
           data: spec.values,
           borderColor: spec.color,
           backgroundColor: spec.color,
-          pointRadius: 0,
-          pointHoverRadius: 3,
+          pointRadius: spec.pointRadius,
+          pointHoverRadius: spec.pointHoverRadius,
           borderWidth: spec.kind === 'line' ? 2 : 0,
           tension: 0.25,
         },
@@ -49,11 +58,11 @@ export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec): DrawnChar
     options: {
       responsive: true,
       maintainAspectRatio: false,
-      animation: reduceMotion ? false : { duration: 250 },
+      animation: reduceMotion || printing ? false : { duration: 250 },
       interaction: { mode: 'index', intersect: false },
       plugins: { tooltip: { enabled: true } },
       scales: {
-        x: { ...scale, ticks: { ...scale.ticks, maxTicksLimit: 6, maxRotation: 0 } },
+        x: { ...scale, ticks: { ...scale.ticks, maxTicksLimit: spec.maxXTicks, maxRotation: 0 } },
         y: { ...scale, beginAtZero: spec.yMin === undefined, ...(spec.yMin !== undefined ? { min: spec.yMin } : {}), ...(spec.yMax !== undefined ? { max: spec.yMax } : {}), ticks: { ...scale.ticks, precision: 0 } },
       },
     },

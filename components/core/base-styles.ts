@@ -113,3 +113,138 @@ export const menu = css`
     background: var(--msp-color-background);
   }
 `;
+
+/*
+ * The pieces below are interpolated into a widget's own `css` at the place the rules stood
+ * (css`… ${dataTable} …`), so the cascade order inside the widget stays as it was. The first two
+ * are declarations only: they go inside a rule of the widget's, never into `static styles`.
+ */
+
+/** The look of a text field or select (colours, border, padding, height); the selector is the widget's. */
+export const fieldLook = css`
+  color: var(--msp-color-text);
+  background: var(--msp-color-background);
+  border: 1px solid var(--msp-color-border);
+  border-radius: var(--msp-radius);
+  padding: var(--msp-space) calc(var(--msp-space) * 2);
+  min-block-size: 2.25em;
+`;
+
+/** A button that looks like a link (underlined, in the primary colour); the selector is the widget's. */
+export const linkButton = css`
+  background: none;
+  border: 0;
+  padding: 0;
+  color: var(--msp-color-primary);
+  text-decoration: underline;
+  cursor: pointer;
+`;
+
+/** A full-width table in a smaller font. */
+export const tableBase = css`
+  table {
+    border-collapse: collapse;
+    inline-size: 100%;
+    font-size: 0.9em;
+  }
+`;
+
+/** A compact table with a caption above it (the theme editor's contrast table, the IP distribution's). */
+export const compactTable = css`
+  ${tableBase}
+  caption {
+    text-align: start;
+    font-weight: 600;
+    padding-block-end: var(--msp-space);
+  }
+  th,
+  td {
+    text-align: start;
+    padding: var(--msp-space) calc(var(--msp-space) * 2);
+    border-block-end: 1px solid var(--msp-color-border);
+  }
+`;
+
+/** A data table in a `.table-scroll` box that scrolls sideways, with muted column headings. */
+export const dataTable = css`
+  .table-scroll {
+    overflow-x: auto;
+    max-inline-size: 100%;
+  }
+  ${tableBase}
+  th,
+  td {
+    text-align: start;
+    padding: calc(var(--msp-space) * 1.5) calc(var(--msp-space) * 2);
+    border-block-end: 1px solid var(--msp-color-border);
+    vertical-align: top;
+  }
+  thead th {
+    color: var(--msp-color-text-muted);
+    font-weight: 600;
+  }
+`;
+
+/** A big figure (`.big`), its unit or note in `.muted` at normal weight. */
+export const bigFigure = css`
+  .big {
+    font-size: 2em;
+    font-weight: 700;
+    line-height: 1.1;
+  }
+  .big .muted {
+    font-size: 0.5em;
+    font-weight: 400;
+  }
+`;
+
+/** `<details>` under the content they open, their summary in the primary colour. */
+export const disclosure = css`
+  details {
+    margin-block-start: calc(var(--msp-space) * 2);
+  }
+  summary {
+    cursor: pointer;
+    color: var(--msp-color-primary);
+  }
+`;
+
+/** The findings by severity in a `.severities` row, each after a `.dot` in its severity's colour. */
+export const severities = css`
+  .severities {
+    list-style: none;
+    padding: 0;
+    margin: calc(var(--msp-space) * 2) 0 0;
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--msp-space) calc(var(--msp-space) * 3);
+    font-size: 0.9em;
+  }
+`;
+
+/** The colour of a `.dot` inside an element with `data-severity`; the dot's shape is the widget's. */
+export const severityDots = css`
+  [data-severity='critical'] .dot,
+  [data-severity='high'] .dot {
+    background: var(--msp-color-danger);
+  }
+  [data-severity='medium'] .dot {
+    background: var(--msp-color-warning);
+  }
+  [data-severity='low'] .dot {
+    background: var(--msp-color-accent);
+  }
+`;
+
+/** A `.form-field` column (label, control, message) and a muted `.hint` beside a field. */
+export const formField = css`
+  .form-field {
+    display: flex;
+    flex-direction: column;
+    gap: var(--msp-space);
+  }
+  .hint {
+    font-size: 0.85em;
+    color: var(--msp-color-text-muted);
+  }
+`;

@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { controlBase, focusRing, hostBase, visuallyHidden } from '../core/base-styles.js';
+import { controlBase, focusRing, hostBase, linkButton, visuallyHidden } from '../core/base-styles.js';
 
 const own = css`
   h2 {
@@ -211,12 +211,7 @@ const own = css`
     opacity: 0.7;
   }
   .link {
-    background: none;
-    border: 0;
-    padding: 0;
-    color: var(--msp-color-primary);
-    text-decoration: underline;
-    cursor: pointer;
+    ${linkButton}
   }
 
   /* Review */

@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { buttons, controlBase, focusRing, hostBase, menu, visuallyHidden } from '../core/base-styles.js';
+import { bigFigure, buttons, controlBase, dataTable, disclosure, fieldLook, focusRing, formField, hostBase, menu, severities, severityDots, visuallyHidden } from '../core/base-styles.js';
 import { stateStyles } from '../core/states.js';
 
 const own = css`
@@ -204,15 +204,7 @@ const own = css`
     padding: calc(var(--msp-space) * 3);
     min-inline-size: 0;
   }
-  .big {
-    font-size: 2em;
-    font-weight: 700;
-    line-height: 1.1;
-  }
-  .big .muted {
-    font-size: 0.5em;
-    font-weight: 400;
-  }
+  ${bigFigure}
   .big-text {
     font-size: 1.25em;
     font-weight: 600;
@@ -223,15 +215,7 @@ const own = css`
   .trend-down {
     color: var(--msp-color-danger);
   }
-  .severities {
-    list-style: none;
-    padding: 0;
-    margin: calc(var(--msp-space) * 2) 0 0;
-    display: flex;
-    flex-wrap: wrap;
-    gap: var(--msp-space) calc(var(--msp-space) * 3);
-    font-size: 0.9em;
-  }
+  ${severities}
   .severities .dot {
     display: inline-block;
     inline-size: 0.6em;
@@ -240,16 +224,7 @@ const own = css`
     margin-inline-end: var(--msp-space);
     background: var(--msp-color-text-muted);
   }
-  [data-severity='critical'] .dot,
-  [data-severity='high'] .dot {
-    background: var(--msp-color-danger);
-  }
-  [data-severity='medium'] .dot {
-    background: var(--msp-color-warning);
-  }
-  [data-severity='low'] .dot {
-    background: var(--msp-color-accent);
-  }
+  ${severityDots}
   figcaption {
     font-weight: 600;
     margin-block-end: calc(var(--msp-space) * 2);
@@ -266,13 +241,7 @@ const own = css`
     grid-template-columns: repeat(auto-fit, minmax(min(100%, 26rem), 1fr));
     gap: calc(var(--msp-space) * 3);
   }
-  details {
-    margin-block-start: calc(var(--msp-space) * 2);
-  }
-  summary {
-    cursor: pointer;
-    color: var(--msp-color-primary);
-  }
+  ${disclosure}
   .range {
     display: flex;
     flex-wrap: wrap;
@@ -288,12 +257,7 @@ const own = css`
   }
   input:not([type='radio']),
   select {
-    color: var(--msp-color-text);
-    background: var(--msp-color-background);
-    border: 1px solid var(--msp-color-border);
-    border-radius: var(--msp-radius);
-    padding: var(--msp-space) calc(var(--msp-space) * 2);
-    min-block-size: 2.25em;
+    ${fieldLook}
   }
   input[aria-invalid='true'],
   select[aria-invalid='true'] {
@@ -301,29 +265,10 @@ const own = css`
   }
 
   /* Tables */
-  .table-scroll {
-    overflow-x: auto;
-    max-inline-size: 100%;
-  }
+  ${dataTable}
   details .table-scroll {
     max-block-size: 20rem;
     overflow-y: auto;
-  }
-  table {
-    border-collapse: collapse;
-    inline-size: 100%;
-    font-size: 0.9em;
-  }
-  th,
-  td {
-    text-align: start;
-    padding: calc(var(--msp-space) * 1.5) calc(var(--msp-space) * 2);
-    border-block-end: 1px solid var(--msp-color-border);
-    vertical-align: top;
-  }
-  thead th {
-    color: var(--msp-color-text-muted);
-    font-weight: 600;
   }
   tbody th {
     font-weight: 400;
@@ -394,18 +339,10 @@ const own = css`
     grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr));
     gap: calc(var(--msp-space) * 3);
   }
-  .form-field {
-    display: flex;
-    flex-direction: column;
-    gap: var(--msp-space);
-  }
+  ${formField}
   .form-field label {
     font-size: 0.85em;
     color: var(--msp-color-text);
-  }
-  .hint {
-    font-size: 0.85em;
-    color: var(--msp-color-text-muted);
   }
   .field-error,
   .form-error {

@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { controlBase, focusRing, hostBase, menu, visuallyHidden } from '../core/base-styles.js';
+import { controlBase, fieldLook, focusRing, hostBase, menu, visuallyHidden } from '../core/base-styles.js';
 import { stateStyles } from '../core/states.js';
 
 const own = css`
@@ -53,12 +53,7 @@ const own = css`
   }
   .toolbar input,
   .toolbar select {
-    color: var(--msp-color-text);
-    background: var(--msp-color-background);
-    border: 1px solid var(--msp-color-border);
-    border-radius: var(--msp-radius);
-    padding: var(--msp-space) calc(var(--msp-space) * 2);
-    min-block-size: 2.25em;
+    ${fieldLook}
   }
   .search {
     flex: 1 1 12em;

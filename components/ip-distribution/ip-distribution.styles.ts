@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { buttons, controlBase, focusRing, hostBase, visuallyHidden } from '../core/base-styles.js';
+import { buttons, compactTable, controlBase, fieldLook, focusRing, hostBase, visuallyHidden } from '../core/base-styles.js';
 import { stateStyles } from '../core/states.js';
 
 const own = css`
@@ -38,12 +38,7 @@ const own = css`
     font-weight: 600;
   }
   input {
-    color: var(--msp-color-text);
-    background: var(--msp-color-background);
-    border: 1px solid var(--msp-color-border);
-    border-radius: var(--msp-radius);
-    padding: var(--msp-space) calc(var(--msp-space) * 2);
-    min-block-size: 2.25em;
+    ${fieldLook}
     inline-size: 100%;
   }
   input[aria-invalid='true'] {
@@ -156,22 +151,7 @@ const own = css`
   .change[data-sign='down'] {
     color: var(--msp-color-success);
   }
-  table {
-    border-collapse: collapse;
-    inline-size: 100%;
-    font-size: 0.9em;
-  }
-  caption {
-    text-align: start;
-    font-weight: 600;
-    padding-block-end: var(--msp-space);
-  }
-  th,
-  td {
-    text-align: start;
-    padding: var(--msp-space) calc(var(--msp-space) * 2);
-    border-block-end: 1px solid var(--msp-color-border);
-  }
+  ${compactTable}
   td.num,
   th.num {
     text-align: end;

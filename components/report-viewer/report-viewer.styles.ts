@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { buttons, controlBase, focusRing, hostBase, visuallyHidden } from '../core/base-styles.js';
+import { bigFigure, buttons, controlBase, dataTable, disclosure, fieldLook, focusRing, formField, hostBase, severities, severityDots, visuallyHidden } from '../core/base-styles.js';
 import { stateStyles } from '../core/states.js';
 
 const own = css`
@@ -118,12 +118,7 @@ const own = css`
   input,
   textarea {
     font: inherit;
-    color: var(--msp-color-text);
-    background: var(--msp-color-background);
-    border: 1px solid var(--msp-color-border);
-    border-radius: var(--msp-radius);
-    padding: var(--msp-space) calc(var(--msp-space) * 2);
-    min-block-size: 2.25em;
+    ${fieldLook}
   }
   [aria-invalid='true'] {
     border-color: var(--msp-color-danger);
@@ -166,15 +161,7 @@ const own = css`
     align-items: baseline;
     gap: calc(var(--msp-space) * 3);
   }
-  .big {
-    font-size: 2em;
-    font-weight: 700;
-    line-height: 1.1;
-  }
-  .big .muted {
-    font-size: 0.5em;
-    font-weight: 400;
-  }
+  ${bigFigure}
   .trend-up {
     color: var(--msp-color-success);
     font-weight: 600;
@@ -199,22 +186,8 @@ const own = css`
   .chart-box.small {
     block-size: 9rem;
   }
-  details {
-    margin-block-start: calc(var(--msp-space) * 2);
-  }
-  summary {
-    cursor: pointer;
-    color: var(--msp-color-primary);
-  }
-  .severities {
-    list-style: none;
-    padding: 0;
-    margin: calc(var(--msp-space) * 2) 0 0;
-    display: flex;
-    flex-wrap: wrap;
-    gap: var(--msp-space) calc(var(--msp-space) * 3);
-    font-size: 0.9em;
-  }
+  ${disclosure}
+  ${severities}
   .dot {
     display: inline-block;
     inline-size: 0.6em;
@@ -223,16 +196,7 @@ const own = css`
     margin-inline-end: var(--msp-space);
     background: var(--msp-color-text-muted);
   }
-  [data-severity='critical'] .dot,
-  [data-severity='high'] .dot {
-    background: var(--msp-color-danger);
-  }
-  [data-severity='medium'] .dot {
-    background: var(--msp-color-warning);
-  }
-  [data-severity='low'] .dot {
-    background: var(--msp-color-accent);
-  }
+  ${severityDots}
   [data-severity='critical'] .dot {
     box-shadow: 0 0 0 2px var(--msp-color-surface), 0 0 0 3px var(--msp-color-danger);
   }
@@ -240,29 +204,10 @@ const own = css`
     white-space: nowrap;
     font-weight: 600;
   }
-  .table-scroll {
-    overflow-x: auto;
-    max-inline-size: 100%;
-  }
+  ${dataTable}
   details .table-scroll {
     max-block-size: 18rem;
     overflow-y: auto;
-  }
-  table {
-    border-collapse: collapse;
-    inline-size: 100%;
-    font-size: 0.9em;
-  }
-  th,
-  td {
-    text-align: start;
-    padding: calc(var(--msp-space) * 1.5) calc(var(--msp-space) * 2);
-    border-block-end: 1px solid var(--msp-color-border);
-    vertical-align: top;
-  }
-  thead th {
-    color: var(--msp-color-text-muted);
-    font-weight: 600;
   }
   tbody th {
     font-weight: 600;
@@ -356,15 +301,7 @@ const own = css`
     display: grid;
     gap: calc(var(--msp-space) * 3);
   }
-  .form-field {
-    display: flex;
-    flex-direction: column;
-    gap: var(--msp-space);
-  }
-  .hint {
-    font-size: 0.85em;
-    color: var(--msp-color-text-muted);
-  }
+  ${formField}
   .success {
     border-inline-start: 4px solid var(--msp-color-success);
     padding-inline-start: calc(var(--msp-space) * 2);

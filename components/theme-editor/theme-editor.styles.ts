@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { buttons, controlBase, focusRing, hostBase, visuallyHidden } from '../core/base-styles.js';
+import { buttons, compactTable, controlBase, fieldLook, focusRing, hostBase, linkButton, visuallyHidden } from '../core/base-styles.js';
 import { stateStyles } from '../core/states.js';
 
 const own = css`
@@ -89,12 +89,7 @@ const own = css`
   input[type='text'],
   input[type='number'],
   select {
-    color: var(--msp-color-text);
-    background: var(--msp-color-background);
-    border: 1px solid var(--msp-color-border);
-    border-radius: var(--msp-radius);
-    padding: var(--msp-space) calc(var(--msp-space) * 2);
-    min-block-size: 2.25em;
+    ${fieldLook}
     max-inline-size: 100%;
   }
   input[aria-invalid='true'] {
@@ -181,12 +176,7 @@ const own = css`
     font-size: 0.85em;
   }
   .link {
-    background: none;
-    border: 0;
-    padding: 0;
-    color: var(--msp-color-primary);
-    text-decoration: underline;
-    cursor: pointer;
+    ${linkButton}
     font: inherit;
     font-size: 0.85em;
   }
@@ -290,22 +280,7 @@ const own = css`
   .table-scroll {
     overflow-x: auto;
   }
-  table {
-    border-collapse: collapse;
-    inline-size: 100%;
-    font-size: 0.9em;
-  }
-  caption {
-    text-align: start;
-    font-weight: 600;
-    padding-block-end: var(--msp-space);
-  }
-  th,
-  td {
-    text-align: start;
-    padding: var(--msp-space) calc(var(--msp-space) * 2);
-    border-block-end: 1px solid var(--msp-color-border);
-  }
+  ${compactTable}
   .num {
     text-align: end;
     font-variant-numeric: tabular-nums;

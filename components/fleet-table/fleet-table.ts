@@ -9,6 +9,7 @@ import { preferenceValue, type ApiClient, type FleetListParams } from '../core/a
 import type { ExportFormat, FleetColumnId, FleetRowJson, FleetSortKey, FleetSummary } from '../core/api-types.js';
 import { MspElement } from '../core/base-element.js';
 import { apiContext } from '../core/context.js';
+import { saveBlob } from '../core/download.js';
 import { ApiError, toApiError, type MspErrorDetail } from '../core/errors.js';
 import { formatDate, formatMoney, formatNumber, formatPercent, formatRelative } from '../core/format.js';
 import { emptyState, errorState, loadingState } from '../core/states.js';
@@ -353,15 +354,7 @@ export class MspFleetTable extends MspElement {
     this.exporting = format;
     try {
       const { blob, filename } = await api.exportFleet(format, this.listParams(null));
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = filename;
-      a.hidden = true;
-      this.renderRoot.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveBlob(this.renderRoot, blob, filename);
     } catch (error) {
       this.emit('msp-error', toApiError(error).detail);
     } finally {

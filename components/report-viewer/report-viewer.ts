@@ -7,6 +7,8 @@ import type { ExecutiveReport, ReportEmailPreview, ReportEmailSent } from '../co
 import { MspElement } from '../core/base-element.js';
 import { ChartHost, chartStyle, type ChartEntry } from '../core/chart-host.js';
 import { apiContext } from '../core/context.js';
+import { DialogFocus } from '../core/dialog-focus.js';
+import { saveBlob } from '../core/download.js';
 import { ApiError, toApiError, type MspErrorDetail } from '../core/errors.js';
 import { formatDate, formatNumber } from '../core/format.js';
 import { emptyState, errorState, loadingState } from '../core/states.js';
@@ -132,8 +134,7 @@ export class MspReportViewer extends MspElement {
   private schedulesLoad: Promise<void> | undefined;
   private charts = new ChartHost(this);
   private appliedTokens: string[] = [];
-  /** The button that opened the dialog: focus goes back to it on close. */
-  private opener: HTMLElement | null = null;
+  private dialogFocus = new DialogFocus(this);
 
   /** The report on screen. */
   get report(): ExecutiveReport | undefined {
@@ -311,15 +312,7 @@ export class MspReportViewer extends MspElement {
     this.download = { phase: 'loading', bytes: 0 };
     try {
       const { blob, filename } = await fetchReportPdf(api, r, (bytes) => (this.download = { phase: 'loading', bytes }));
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = filename;
-      a.hidden = true;
-      this.renderRoot.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveBlob(this.renderRoot, blob, filename);
       this.download = { phase: 'done', filename };
     } catch (error) {
       const e = toApiError(error);
@@ -331,7 +324,7 @@ export class MspReportViewer extends MspElement {
   // ---- dialogs -----------------------------------------------------------------------------
 
   private openDialog(kind: 'preview' | 'send', event: Event): void {
-    this.opener = event.currentTarget as HTMLElement;
+    this.dialogFocus.opened(event);
     this.dialog = kind;
     if (kind === 'preview') {
       this.previewTab = 'html';
@@ -344,15 +337,9 @@ export class MspReportViewer extends MspElement {
 
   private closeDialog(): void {
     if (!this.dialog) return;
-    this.renderRoot.querySelector('dialog')?.close();
+    // After a refused send the Send button is gone; the preview button takes focus instead.
     this.dialog = undefined;
-    const opener = this.opener;
-    this.opener = null;
-    void this.updateComplete.then(() => {
-      // After a refused send the Send button is gone; the preview button takes focus instead.
-      const target = opener?.isConnected ? opener : this.renderRoot.querySelector<HTMLElement>('[data-action="preview"]');
-      target?.focus();
-    });
+    this.dialogFocus.close('[data-action="preview"]');
   }
 
   private async loadPreview(): Promise<void> {

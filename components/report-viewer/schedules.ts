@@ -14,6 +14,7 @@ import { property, state } from 'lit/decorators.js';
 import type { ApiClient } from '../core/api-client.js';
 import { define, MspElement } from '../core/base-element.js';
 import { apiContext } from '../core/context.js';
+import { DialogFocus } from '../core/dialog-focus.js';
 import { toApiError, type ApiError } from '../core/errors.js';
 import { formatDate } from '../core/format.js';
 import { parseRecipients, recipientsError, MAX_RECIPIENTS } from './report-api.js';
@@ -178,7 +179,7 @@ export class MspReportSchedules extends MspElement {
   @state() private notice = '';
 
   private loadedFor = '';
-  private opener: HTMLElement | null = null;
+  private dialogFocus = new DialogFocus(this);
 
   /** Reads the schedules and the latest sends again. */
   async reload(): Promise<void> {
@@ -230,24 +231,21 @@ export class MspReportSchedules extends MspElement {
   // ---- dialogs -----------------------------------------------------------------------------
 
   private openEdit(event: Event, schedule?: ReportSchedule): void {
-    this.opener = event.currentTarget as HTMLElement;
+    this.dialogFocus.opened(event);
     this.notice = '';
     this.dialog = { kind: 'edit', ...(schedule ? { schedule } : {}), draft: draftOf(schedule), errors: {}, busy: false, key: crypto.randomUUID() };
   }
 
   private openDelete(event: Event, schedule: ReportSchedule): void {
-    this.opener = event.currentTarget as HTMLElement;
+    this.dialogFocus.opened(event);
     this.notice = '';
     this.dialog = { kind: 'delete', schedule, busy: false };
   }
 
   private closeDialog(): void {
     if (!this.dialog) return;
-    this.renderRoot.querySelector('dialog')?.close();
     this.dialog = undefined;
-    const opener = this.opener;
-    this.opener = null;
-    void this.updateComplete.then(() => (opener?.isConnected ? opener : this.renderRoot.querySelector<HTMLElement>('[data-new-schedule]'))?.focus());
+    this.dialogFocus.close('[data-new-schedule]');
   }
 
   private setDraft(changes: Partial<Draft>, field?: Field): void {

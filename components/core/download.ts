@@ -1,0 +1,16 @@
+/**
+ * Hands `blob` to the browser as a download named `filename`: a hidden link inside the widget
+ * (`root`, so the click stays in its shadow tree) is clicked once and removed. The object URL is
+ * revoked a little later, since some browsers read it after the click has returned.
+ */
+export function saveBlob(root: ParentNode, blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.hidden = true;
+  root.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { minorToDecimal } from '../../demo/dom.js';
-import { launchChromium, root, startDemo, stopDemo, waitFor } from '../helpers/demo-server.js';
+import { demoApi, openDemo, shots, waitFor, type DemoWorld } from '../helpers/demo-server.js';
 
 /**
  * The MSP's money pages in the demo portal, in real Chromium against `npm start`: an MSP admin
@@ -15,8 +12,6 @@ import { launchChromium, root, startDemo, stopDemo, waitFor } from '../helpers/d
  * Pricing (a bad tier answered next to its field, a concurrent save reloaded) and sees a quote
  * follow it; an analyst gets neither page's data.
  */
-
-const shots = path.join(root, 'test-results');
 
 interface Tier {
   upTo: number | null;
@@ -40,48 +35,22 @@ interface Preview {
 const euros = (minor: number, currency: string) => new Intl.NumberFormat('en', { style: 'currency', currency }).format(minorToDecimal(minor, 2) as unknown as number);
 
 describe('billing and pricing pages in the demo portal', () => {
-  let server: ChildProcess | undefined;
-  let browser: Browser;
+  let world: DemoWorld | undefined;
   let page: Page;
   let url: string;
-  let dataDir: string;
 
   before(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-e2e-billing-'));
-    fs.mkdirSync(shots, { recursive: true });
-    ({ child: server, url } = await startDemo({ DATABASE_URL: '', SMTP_URL: '', PORTICO_DATA_DIR: dataDir, PORTICO_SEED_CUSTOMERS: '20' }));
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    // The pages are plain DOM code under the portal's strict CSP: nothing of them may be blocked.
-    await context.addInitScript(() => {
-      const w = window as unknown as { cspViolations: string[] };
-      w.cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
-    });
-    page = await context.newPage();
+    // The pages are plain DOM code under the portal's strict CSP: nothing of them may be blocked (window.cspViolations).
+    world = await openDemo('billing', { SMTP_URL: '', PORTICO_SEED_CUSTOMERS: '20' });
+    ({ page, url } = world);
   });
 
   after(async () => {
-    await browser?.close();
-    if (server) await stopDemo(server);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await world?.close();
   });
 
   /** A request to the BFF with a persona's session, made by the page. */
-  async function api<T>(pathname: string, init: { method?: string; headers?: Record<string, string>; body?: unknown; persona?: string } = {}): Promise<{ status: number; etag: string | null; body: T }> {
-    return page.evaluate(
-      async ({ p, method, headers, body, persona }) => {
-        const session = (await (await fetch(`/demo/session?persona=${persona}`)).json()) as { token: string };
-        const res = await fetch(p, {
-          method,
-          headers: { ...headers, authorization: `Bearer ${session.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        return { status: res.status, etag: res.headers.get('etag'), body: (await res.json()) as T };
-      },
-      { p: pathname, method: init.method ?? 'GET', headers: init.headers ?? {}, body: init.body, persona: init.persona ?? 'msp-admin' },
-    );
-  }
+  const api = <T>(pathname: string, init: Parameters<typeof demoApi>[2] = {}) => demoApi<T>(page, pathname, init);
 
   async function signInAs(persona: string) {
     await page.selectOption('#persona', persona);

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { simpleParser } from 'mailparser';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { launchChromium, root, startDemo, stopDemo, waitFor } from '../helpers/demo-server.js';
+import { demoApi, openDemo, shots, waitFor, type DemoWorld } from '../helpers/demo-server.js';
 import { readPdf } from '../helpers/pdf.js';
 
 /**
@@ -18,7 +16,6 @@ import { readPdf } from '../helpers/pdf.js';
  * link followed) all wear the new colour and logo.
  */
 
-const shots = path.join(root, 'test-results');
 const BRAND = '#5b1f8a';
 const RECIPIENT = 'board@brightwater.example';
 
@@ -35,41 +32,25 @@ interface ThemeAnswer {
 }
 
 describe('a designer changes a customer\'s theme; the report, PDF and email follow', () => {
-  let server: ChildProcess | undefined;
-  let browser: Browser;
+  let world: DemoWorld | undefined;
   let page: Page;
   let url: string;
   let dataDir: string;
 
   before(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-e2e-branding-'));
-    fs.mkdirSync(shots, { recursive: true });
-    ({ child: server, url } = await startDemo({ DATABASE_URL: '', SMTP_URL: '', PORTICO_DATA_DIR: dataDir, PORTICO_SEED_CUSTOMERS: '12' }));
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    await context.addInitScript(() => {
-      const w = window as unknown as { cspViolations: string[] };
-      w.cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
-    });
-    page = await context.newPage();
+    world = await openDemo('branding', { SMTP_URL: '', PORTICO_SEED_CUSTOMERS: '12' }, { acceptDownloads: true });
+    ({ page, url, dataDir } = world);
   });
 
   after(async () => {
-    await browser?.close();
-    if (server) await stopDemo(server);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await world?.close();
   });
 
   /** A GET to the BFF with the MSP admin's session, made by the page. */
   async function api<T>(pathname: string): Promise<T> {
-    const { status, body } = await page.evaluate(async (p) => {
-      const session = (await (await fetch('/demo/session?persona=msp-admin')).json()) as { token: string };
-      const res = await fetch(p, { headers: { authorization: `Bearer ${session.token}` } });
-      return { status: res.status, body: await res.text() };
-    }, pathname);
-    assert.equal(status, 200, `${pathname}: ${body}`);
-    return JSON.parse(body) as T;
+    const { status, body } = await demoApi<T>(page, pathname);
+    assert.equal(status, 200, `${pathname}: ${JSON.stringify(body)}`);
+    return body;
   }
 
   async function outbox(): Promise<OutboxItem[]> {

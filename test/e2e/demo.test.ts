@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, root, startDemo, stopDemo, tsx } from '../helpers/demo-server.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { openDemo, root, shots, tsx, type DemoWorld } from '../helpers/demo-server.js';
 
 /**
  * Drives `npm start` (the demo portal on embedded PGlite) in real Chromium: each persona's
@@ -13,8 +12,6 @@ import { launchChromium, root, startDemo, stopDemo, tsx } from '../helpers/demo-
  * exactly that persona's customers, the theme switcher re-themes the widgets, and a customer id
  * the persona may not see shows "not found".
  */
-
-const shots = path.join(root, 'test-results');
 
 function cli(dataDir: string, ...args: string[]) {
   return spawnSync(tsx, ['bff/cli.ts', ...args], {
@@ -40,8 +37,7 @@ interface Row {
 }
 
 describe('the demo portal (npm start on PGlite)', () => {
-  let server: ChildProcess;
-  let browser: Browser;
+  let world: DemoWorld | undefined;
   let context: BrowserContext;
   let page: Page;
   let url: string;
@@ -49,28 +45,17 @@ describe('the demo portal (npm start on PGlite)', () => {
   const cspConsole: string[] = [];
 
   before(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-e2e-'));
-    fs.mkdirSync(shots, { recursive: true });
     // Enough customers that the MSP admin's list spans two pages of the fleet API.
-    ({ child: server, url } = await startDemo({ DATABASE_URL: '', PORTICO_DATA_DIR: dataDir, PORTICO_SEED_CUSTOMERS: '80' }));
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    // Records what the page's Content-Security-Policy blocked.
-    await context.addInitScript(() => {
-      const w = window as unknown as { cspViolations: string[] };
-      w.cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
-    });
+    world = await openDemo('demo', { PORTICO_SEED_CUSTOMERS: '80' });
+    ({ context, page, url, dataDir } = world);
+    // Records what the page's Content-Security-Policy blocked, as the console reports it too.
     context.on('console', (message) => {
       if (message.type() === 'error' && message.text().includes('Content Security Policy')) cspConsole.push(message.text().slice(0, 200));
     });
-    page = await context.newPage();
   });
 
   after(async () => {
-    await browser?.close();
-    if (server) await stopDemo(server);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await world?.close();
   });
 
   async function ready(p: Page = page) {
@@ -363,7 +348,7 @@ describe('the demo portal (npm start on PGlite)', () => {
   });
 
   test('after the demo stops, the CLI lists the seeded orgs', async () => {
-    await stopDemo(server);
+    await world!.stopServer();
     const result = cli(dataDir, 'orgs', '--json');
     assert.equal(result.status, 0, result.stderr);
     const orgs = JSON.parse(result.stdout) as { slug: string; kind: string; parentId: string | null }[];

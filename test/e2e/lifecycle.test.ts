@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { openDatabase, queryRows } from '../../bff/db/client.js';
-import { launchChromium, root, startDemo, stopDemo, waitFor } from '../helpers/demo-server.js';
+import { demoApi, openDemo, shots, waitFor, type DemoWorld } from '../helpers/demo-server.js';
 
 /**
  * A customer's whole life in the demo portal, in real Chromium against `npm start`: an MSP admin
@@ -17,7 +14,6 @@ import { launchChromium, root, startDemo, stopDemo, waitFor } from '../helpers/d
  * confirmation email arrives, and the database holds nothing of it afterwards.
  */
 
-const shots = path.join(root, 'test-results');
 const NAME = 'Quince Logistics';
 const EMAIL = 'mara.quince@quince-logistics.example';
 
@@ -28,34 +24,21 @@ interface OutboxItem {
 }
 
 describe('customer lifecycle in the demo portal (create → invite → lock → delete)', () => {
-  let server: ChildProcess | undefined;
-  let browser: Browser;
+  let world: DemoWorld | undefined;
   let page: Page;
   let url: string;
-  let dataDir: string;
 
   before(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-e2e-life-'));
-    fs.mkdirSync(shots, { recursive: true });
-    ({ child: server, url } = await startDemo({ DATABASE_URL: '', SMTP_URL: '', PORTICO_DATA_DIR: dataDir, PORTICO_SEED_CUSTOMERS: '20' }));
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    world = await openDemo('life', { SMTP_URL: '', PORTICO_SEED_CUSTOMERS: '20' });
+    ({ page, url } = world);
   });
 
   after(async () => {
-    await browser?.close();
-    if (server) await stopDemo(server);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await world?.close();
   });
 
   /** A request to the BFF with the signed-in persona's session, made by the page. */
-  async function api(pathname: string): Promise<{ status: number; body: Record<string, unknown> }> {
-    return page.evaluate(async (p) => {
-      const session = (await (await fetch('/demo/session?persona=msp-admin')).json()) as { token: string };
-      const res = await fetch(p, { headers: { authorization: `Bearer ${session.token}` } });
-      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-    }, pathname);
-  }
+  const api = (pathname: string) => demoApi<Record<string, unknown>>(page, pathname);
 
   async function outbox(): Promise<OutboxItem[]> {
     const res = await fetch(new URL('/demo/outbox', url));
@@ -101,7 +84,7 @@ describe('customer lifecycle in the demo portal (create → invite → lock → 
     const link = message.text.match(/https?:\/\/\S+accept-invite\?token=[\w-]+/)?.[0];
     assert.ok(link, `an invite link in the text part:\n${message.text}`);
     assert.ok(message.html.includes(new URL(link).search), 'the same link in the HTML part');
-    const invitee = await browser.newPage();
+    const invitee = await world!.browser.newPage();
     await invitee.goto(new URL(new URL(link).pathname + new URL(link).search, url).toString());
     await invitee.getByRole('button', { name: 'Accept invitation' }).click();
     await invitee.waitForSelector('#accept-invite[data-outcome="accepted"]');
@@ -133,9 +116,8 @@ describe('customer lifecycle in the demo portal (create → invite → lock → 
     assert.ok(confirmation.to.length > 0);
 
     // Afterwards the database holds no row of the tenant in any table.
-    await stopDemo(server!);
-    server = undefined;
-    const database = await openDatabase({ dataDir });
+    await world!.stopServer();
+    const database = await openDatabase({ dataDir: world!.dataDir });
     try {
       const tables = await queryRows<{ name: string }>(
         database.db,

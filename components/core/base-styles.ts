@@ -140,6 +140,23 @@ export const linkButton = css`
   cursor: pointer;
 `;
 
+/**
+ * For widgets laid out as a document (the customer detail, the report): `hidden` wins over any
+ * display the widget sets, and headings, paragraphs and figures lose their margins (spacing is
+ * the layout's).
+ */
+export const documentFlow = css`
+  [hidden] {
+    display: none !important;
+  }
+  h2,
+  h3,
+  p,
+  figure {
+    margin: 0;
+  }
+`;
+
 /** A full-width table in a smaller font. */
 export const tableBase = css`
   table {

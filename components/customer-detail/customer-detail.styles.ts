@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { bigFigure, buttons, controlBase, dataTable, disclosure, fieldLook, focusRing, formField, hostBase, menu, severities, severityDots, visuallyHidden } from '../core/base-styles.js';
+import { bigFigure, buttons, controlBase, dataTable, disclosure, documentFlow, fieldLook, focusRing, formField, hostBase, menu, severities, severityDots, visuallyHidden } from '../core/base-styles.js';
 import { stateStyles } from '../core/states.js';
 
 const own = css`
@@ -8,15 +8,7 @@ const own = css`
     /* In a host's grid or flex layout, wide tabs or tables scroll inside instead of widening the page. */
     min-inline-size: 0;
   }
-  [hidden] {
-    display: none !important;
-  }
-  h2,
-  h3,
-  p,
-  figure {
-    margin: 0;
-  }
+  ${documentFlow}
   h3 {
     font-size: 1em;
     margin-block-end: calc(var(--msp-space) * 2);

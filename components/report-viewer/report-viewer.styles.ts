@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { bigFigure, buttons, controlBase, dataTable, disclosure, fieldLook, focusRing, formField, hostBase, severities, severityDots, visuallyHidden } from '../core/base-styles.js';
+import { bigFigure, buttons, controlBase, dataTable, disclosure, documentFlow, fieldLook, focusRing, formField, hostBase, severities, severityDots, visuallyHidden } from '../core/base-styles.js';
 import { stateStyles } from '../core/states.js';
 
 const own = css`
@@ -11,15 +11,7 @@ const own = css`
     border-radius: var(--msp-radius);
     padding: calc(var(--msp-space) * 4);
   }
-  [hidden] {
-    display: none !important;
-  }
-  h2,
-  h3,
-  p,
-  figure {
-    margin: 0;
-  }
+  ${documentFlow}
   h3 {
     font-size: 1.05em;
     margin-block-end: calc(var(--msp-space) * 2);

@@ -6,6 +6,7 @@ import { signReportLink } from '../../../bff/auth/report-links.js';
 import { SigningKeys } from '../../../bff/auth/signing-keys.js';
 import { queryRows } from '../../../bff/db/client.js';
 import { seeded } from '../../../bff/db/seed.js';
+import { brandCustomer } from '../../helpers/branding.js';
 import { backends, ORIGIN, seededWorld, type World } from '../../helpers/db.js';
 import { expectFieldError, expectProblem } from '../../helpers/problem.js';
 
@@ -16,7 +17,6 @@ import { expectFieldError, expectProblem } from '../../helpers/problem.js';
  * expired, of another kind, or once its user no longer sees the customer.
  */
 
-const PNG_1x1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 const json = { 'content-type': 'application/json' };
 const PERIOD = { from: '2026-01-01', to: '2026-01-31' };
 
@@ -40,14 +40,7 @@ for (const backend of backends) {
       world = await seededWorld(backend, { customers: 8, config: { portalUrl: 'http://portal.test' } });
       admin = await world.staffToken('A', 'admin');
       customer = world.orgs.customersA.find((c) => world.orgs.assignedA.includes(c))!;
-      const hex = PNG_1x1.toString('hex');
-      const [logo] = await owner<{ id: string }>(
-        sql`insert into logos (tenant_id, content_type, image, raster, raster_width, raster_height, sha256)
-            values (${customer}::uuid, 'image/png', decode(${hex}, 'hex'), decode(${hex}, 'hex'), 1, 1, encode(sha256(decode(${hex}, 'hex')), 'hex')) returning id`,
-      );
-      logoId = logo!.id;
-      await owner(sql`insert into themes (tenant_id, color_primary, logo_id) values (${customer}::uuid, '#7b1fa2', ${logoId}::uuid)
-                      on conflict (tenant_id) do update set color_primary = excluded.color_primary, logo_id = excluded.logo_id`);
+      logoId = await brandCustomer(world, customer, '#7b1fa2');
     });
     after(() => world?.close());
 

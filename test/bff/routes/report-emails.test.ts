@@ -8,6 +8,7 @@ import type { Config } from '../../../bff/config.js';
 import { queryRows } from '../../../bff/db/client.js';
 import { startJobs, type JobRunner } from '../../../bff/jobs/index.js';
 import { REPORT_SCHEDULES_QUEUE, reportSchedulesWorker, runDueSchedules } from '../../../bff/jobs/report-schedules.js';
+import { brandCustomer, PNG_1x1 } from '../../helpers/branding.js';
 import { backends, seededWorld, type World } from '../../helpers/db.js';
 import { readPdf } from '../../helpers/pdf.js';
 import { expectFieldError, expectProblem } from '../../helpers/problem.js';
@@ -28,7 +29,6 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const TO = isoDay(Date.now() - DAY);
 const FROM = isoDay(Date.now() - 30 * DAY);
 const longDay = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-const PNG_1x1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const json = { 'content-type': 'application/json' };
 
@@ -58,14 +58,7 @@ for (const backend of backends) {
       world.deps.jobs = runner.jobs;
       admin = await world.staffToken('A', 'admin');
       customer = world.orgs.customersA.find((c) => world.orgs.assignedA.includes(c))!;
-      const hex = PNG_1x1.toString('hex');
-      const [logo] = await owner<{ id: string }>(
-        sql`insert into logos (tenant_id, content_type, image, raster, raster_width, raster_height, sha256)
-            values (${customer}::uuid, 'image/png', decode(${hex}, 'hex'), decode(${hex}, 'hex'), 1, 1, encode(sha256(decode(${hex}, 'hex')), 'hex')) returning id`,
-      );
-      logoId = logo!.id;
-      await owner(sql`insert into themes (tenant_id, color_primary, logo_id) values (${customer}::uuid, '#7b1fa2', ${logoId}::uuid)
-                      on conflict (tenant_id) do update set color_primary = excluded.color_primary, logo_id = excluded.logo_id`);
+      logoId = await brandCustomer(world, customer, '#7b1fa2');
     });
     after(async () => {
       await runner?.stop();

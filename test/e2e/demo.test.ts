@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { openDemo, root, shots, tsx, type DemoWorld } from '../helpers/demo-server.js';
+import { demoApi, openDemo, root, shots, tsx, type DemoWorld } from '../helpers/demo-server.js';
 
 /**
  * Drives `npm start` (the demo portal on embedded PGlite) in real Chromium: each persona's
@@ -176,8 +176,17 @@ describe('the demo portal (npm start on PGlite)', () => {
       });
     assert.deepEqual(
       (await page.locator('#theme option').allInnerTexts()).map((t) => t.toLowerCase()),
-      ['light', 'dark', 'high contrast'],
+      ['tenant theme', 'light', 'dark', 'high contrast'],
     );
+    // The default: the signed-in org's own theme from the BFF, the MSP's fleet theme here.
+    await page.selectOption('#theme', 'tenant');
+    const me = await demoApi<{ org: { id: string } }>(page, '/v1/me');
+    const own = await demoApi<{ tokens: Record<string, string> }>(page, `/v1/themes/${me.body.org.id}`);
+    await page.waitForFunction(
+      (primary) => getComputedStyle(document.querySelector('msp-fleet-table')!).getPropertyValue('--msp-color-primary').trim().toLowerCase() === primary,
+      own.body.tokens['--msp-color-primary']!.toLowerCase(),
+    );
+    assert.equal((await tokens()).background.toLowerCase(), own.body.tokens['--msp-color-background']!.toLowerCase(), 'tenant: background token');
     const seen = new Set<string>();
     for (const name of ['light', 'dark', 'high-contrast']) {
       await page.selectOption('#theme', name);

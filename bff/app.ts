@@ -9,6 +9,7 @@ import { billingRoutes } from './routes/billing.js';
 import { customersRoutes } from './routes/customers.js';
 import { embedSessionRoutes } from './routes/embed-sessions.js';
 import { fleetRoutes } from './routes/fleet.js';
+import { fleetTagRoutes } from './routes/fleet-tags.js';
 import { ipDistributionRoutes } from './routes/ip-distribution.js';
 import { licencesRoutes } from './routes/licences.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
@@ -86,6 +87,7 @@ export function createApp(deps: Deps) {
   app.route('/', meRoutes());
   app.route('/', preferencesRoutes());
   app.route('/', fleetRoutes());
+  app.route('/', fleetTagRoutes());
   app.route('/', customersRoutes());
   app.route('/', licencesRoutes());
   app.route('/', lifecycleRoutes());

@@ -530,6 +530,8 @@ export const exampleBodies: Record<string, (world: World) => Record<string, unkn
   // A new code each time (a code redeemed twice answers 409).
   'POST /v1/project-keys': () => ({ code: `SUITE-${randomUUID().slice(0, 8)}`, ipCount: 100, runtimeMonths: 12, purchasePriceMinor: 120_000 }),
   'PUT /v1/project-keys/{id}': (world) => ({ sellingPriceMinor: 150_000 + Math.floor(Math.random() * 1000), customerId: world.orgs.customersA[0] }),
+  // Every field set, so each gets mutated; applied, so the scope checks see a real write.
+  'POST /v1/fleet/tags': (world) => ({ customerIds: world.orgs.customersA.slice(0, 2), add: ['Suite tag'], remove: ['Suite old'], dryRun: false }),
   // Another quota each time, so every accepted change is one.
   'PUT /v1/customers/{id}/ip-distribution': () => ({ internal: Math.floor(Math.random() * 300), external: 1 + Math.floor(Math.random() * 300) }),
 };

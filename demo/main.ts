@@ -12,6 +12,7 @@ import { billingPage } from './billing.js';
 import { executiveReportPage } from './executive-report.js';
 import { brandingPage } from './branding.js';
 import { h, lang, type PageContext } from './dom.js';
+import { tagForm } from './fleet-tags.js';
 import { pricingPage } from './pricing.js';
 import { projectKeysPage } from './project-keys.js';
 
@@ -215,6 +216,7 @@ async function signIn(persona: Persona) {
   main.dataset.state = 'loading';
   byId('who').textContent = 'Signing in…';
   byId('selection').hidden = true;
+  closeTags(false);
   me = undefined;
 
   // A new persona is a new sign-in: a fresh provider and table, so nothing of the previous
@@ -618,11 +620,50 @@ document.addEventListener('msp-customer-created', (event) => {
   }
 });
 
+// --- Tags of the selected customers -----------------------------------------------------------
+
+let selectedIds: string[] = [];
+const tagsOpen = byId<HTMLButtonElement>('tags-open');
+const tagFormSlot = byId('tag-form-slot');
+const tags = tagForm({
+  api: (path, init) => (sessions ? sessions.request(path, init) : Promise.reject(new Error('Not signed in.'))),
+  selected: () => selectedIds,
+  applied: (message) => {
+    toast('info', 'Tags', message);
+    closeTags(false);
+    const table = fleetTable();
+    table?.clearSelection();
+    void table?.reload();
+  },
+});
+tagFormSlot.append(tags.element);
+
+function closeTags(returnFocus: boolean) {
+  if (tagFormSlot.hidden) return;
+  tagFormSlot.hidden = true;
+  tagsOpen.ariaExpanded = 'false';
+  tags.reset();
+  if (returnFocus && !tagsOpen.hidden) tagsOpen.focus();
+}
+
+tagsOpen.addEventListener('click', () => {
+  if (!tagFormSlot.hidden) return closeTags(true);
+  tagFormSlot.hidden = false;
+  tagsOpen.ariaExpanded = 'true';
+  byId<HTMLInputElement>('tags-add').focus();
+});
+tagFormSlot.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape') closeTags(true);
+});
+
 document.addEventListener('msp-selection-change', (event) => {
-  const count = (event as CustomEvent<{ selectedIds: string[] }>).detail.selectedIds.length;
-  const selection = byId('selection');
-  selection.hidden = count === 0;
-  selection.textContent = count === 1 ? '1 customer selected' : `${count} customers selected`;
+  selectedIds = (event as CustomEvent<{ selectedIds: string[] }>).detail.selectedIds;
+  const count = selectedIds.length;
+  byId('selection').hidden = count === 0;
+  byId('selection-count').textContent = count === 1 ? '1 customer selected' : `${count} customers selected`;
+  tagsOpen.hidden = !me?.permissions.includes('customers:manage');
+  if (count === 0) closeTags(false);
+  else tags.invalidate();
 });
 
 document.addEventListener('msp-error', (event) => {

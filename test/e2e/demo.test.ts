@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -208,10 +209,46 @@ describe('the demo portal (npm start on PGlite)', () => {
     await boxes.nth(0).check();
     await boxes.nth(1).check();
     await page.waitForSelector('#selection:not([hidden])');
-    assert.equal(await page.locator('#selection').innerText(), '2 customers selected');
+    assert.equal(await page.locator('#selection-count').innerText(), '2 customers selected');
     await boxes.nth(0).uncheck();
     await boxes.nth(1).uncheck();
     await page.waitForSelector('#selection[hidden]', { state: 'attached' });
+  });
+
+  test('the selected customers get a tag: the preview counts them, and applying tags exactly those', async () => {
+    await signInAs('msp-admin');
+    const rows = page.locator('msp-fleet-table [role="row"][data-id]');
+    const ids = [(await rows.nth(0).getAttribute('data-id'))!, (await rows.nth(1).getAttribute('data-id'))!];
+    const tag = `e2e-${randomUUID().slice(0, 8)}`;
+    await rows.nth(0).locator('[part="checkbox"]').check();
+    await rows.nth(1).locator('[part="checkbox"]').check();
+    await page.waitForSelector('#selection:not([hidden])');
+    await page.getByRole('button', { name: 'Tags…' }).click();
+    assert.equal(await page.locator('#tags-open').getAttribute('aria-expanded'), 'true');
+    const add = page.getByLabel('Tags to add');
+    assert.ok(await add.evaluate((el) => el === document.activeElement), 'the form opens with focus in its first field');
+    await add.fill(tag);
+    assert.ok(await page.locator('#tags-apply').isDisabled(), 'nothing to apply before a preview');
+    await add.press('Enter');
+    const status = page.locator('#tags-status');
+    await page.waitForFunction(() => document.querySelector('#tags-status')?.textContent?.startsWith('Adds'));
+    assert.equal(await status.innerText(), `Adds “${tag}” to 2 of 2 customers.`);
+    assert.ok(await page.locator('#tags-apply').isEnabled());
+    await page.screenshot({ path: path.join(shots, 'demo-tags-1280.png') });
+    // A change after the preview needs a new one.
+    await add.fill(`${tag}x`);
+    assert.ok(await page.locator('#tags-apply').isDisabled(), 'the preview no longer matches the form');
+    await add.fill(tag);
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.waitForFunction(() => document.querySelector('#tags-status')?.textContent?.startsWith('Adds'));
+    assert.equal((await demoApi<{ items: unknown[] }>(page, `/v1/fleet?tag=${tag}`)).body.items.length, 0, 'a preview tags nothing');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForSelector('#selection[hidden]', { state: 'attached' });
+    await page.locator('.toast[role="status"]', { hasText: 'Tags changed on 2 customers' }).waitFor();
+    assert.ok(await page.locator('#tag-form-slot').isHidden());
+    const tagged = await demoApi<{ items: { id: string }[] }>(page, `/v1/fleet?tag=${tag}`);
+    assert.equal(tagged.status, 200);
+    assert.deepEqual(tagged.body.items.map((r) => r.id).sort(), [...ids].sort());
   });
 
   test('opening a customer from the row actions shows it in a tab', async () => {

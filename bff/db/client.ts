@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -101,7 +102,9 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
   }
   let client: PGlite;
   try {
-    client = inMemory ? new PGlite() : new PGlite(path.join(dataDir, 'pglite'));
+    // pg_trgm backs finding search (migrations/0021_fleet_operations_rls.sql).
+    const extensions = { pg_trgm };
+    client = inMemory ? new PGlite({ extensions }) : new PGlite(path.join(dataDir, 'pglite'), { extensions });
     await client.waitReady;
   } catch (error) {
     lock?.release();

@@ -71,6 +71,8 @@ export const findingStatus = pgEnum('finding_status', ['open', 'resolved', 'acce
 export const themeMode = pgEnum('theme_mode', ['light', 'dark']);
 export const emailStatus = pgEnum('email_status', ['queued', 'sending', 'sent', 'failed']);
 export const reportFrequency = pgEnum('report_frequency', ['weekly', 'monthly']);
+export const scanFrequency = pgEnum('scan_frequency', ['daily', 'weekly', 'monthly']);
+export const notificationFrequency = pgEnum('notification_frequency', ['immediate', 'daily', 'weekly']);
 export const priceTableKind = pgEnum('price_table_kind', ['sell', 'cost']);
 export const subscriptionEventKind = pgEnum('subscription_event_kind', [
   'started',
@@ -343,11 +345,60 @@ export const scans = pgTable(
     startedAt: ts('started_at').notNull(),
     finishedAt: ts('finished_at'),
     findingsCount: integer('findings_count').notNull().default(0),
+    /** The schedule that asked for the scan; null for scans started by hand or imported. */
+    scheduleId: uuid('schedule_id'),
+    /** Why it ran: `schedule`, `new_asset`, `vulnerability_db_update` or `manual`. */
+    trigger: text('trigger'),
+    /**
+     * What the run is, unique per schedule: the slot (`slot:2026-11-26T02:00:00.000Z`), the new
+     * asset (`asset:<id>`) or the database version (`vulndb:<version>`). Racing ticks insert
+     * the same key, so each run happens once.
+     */
+    runKey: text('run_key'),
+    /** Asset values the scan covers; empty means every asset of the customer. */
+    targets: text('targets').array().notNull().default(sql`'{}'::text[]`),
+    error: text('error'),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('scans_tenant_started_idx').on(t.tenantId, t.startedAt),
+    uniqueIndex('scans_schedule_run_key').on(t.tenantId, t.scheduleId, t.runKey),
   ],
+);
+
+/**
+ * Recurring scans of a customer (`tenant_id`): daily, weekly on a weekday or monthly on a day,
+ * at a preferred local start time in `time_zone` (null: the customer's own zone), plus event
+ * triggers (`new_asset`, `vulnerability_db_update`). `next_run_at` is the next slot in UTC.
+ */
+export const scanSchedules = pgTable(
+  'scan_schedules',
+  {
+    tenantId: tenantId().notNull(),
+    id: uuid('id').notNull().default(sql`gen_random_uuid()`),
+    name: text('name').notNull(),
+    profile: text('profile').notNull(),
+    /** Asset values to scan; empty means every asset of the customer. */
+    targets: text('targets').array().notNull().default(sql`'{}'::text[]`),
+    frequency: scanFrequency('frequency').notNull(),
+    /** ISO weekday 1 (Monday) … 7, for weekly schedules. */
+    weekday: smallint('weekday'),
+    /** 1 … 28, for monthly schedules. */
+    dayOfMonth: smallint('day_of_month'),
+    /** Preferred local start time, `HH:MM`. */
+    startTime: text('start_time').notNull(),
+    /** IANA zone; null follows the customer's time zone. */
+    timeZone: text('time_zone'),
+    triggers: text('triggers').array().notNull().default(sql`'{}'::text[]`),
+    enabled: boolean('enabled').notNull().default(true),
+    nextRunAt: ts('next_run_at'),
+    lastRunAt: ts('last_run_at'),
+    createdBy: uuid('created_by').notNull(),
+    version: integer('version').notNull().default(1),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('scan_schedules_next_run_idx').on(t.nextRunAt)],
 );
 
 export const findings = pgTable(
@@ -363,11 +414,18 @@ export const findings = pgTable(
     status: findingStatus('status').notNull().default('open'),
     firstSeenAt: ts('first_seen_at').notNull(),
     lastSeenAt: ts('last_seen_at').notNull(),
+    /**
+     * The finding's entry in `portico.finding_titles`, set by a trigger from `type` and `title`.
+     * Search matches text in that catalogue and then finds rows by this id: an integer equality
+     * is leakproof, so its index still works under Row-Level Security (docs/search.md).
+     */
+    titleId: integer('title_id'),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('findings_tenant_status_severity_idx').on(t.tenantId, t.status, t.severity),
     index('findings_tenant_type_idx').on(t.tenantId, t.type),
+    index('findings_title_tenant_idx').on(t.titleId, t.tenantId),
   ],
 );
 
@@ -598,6 +656,8 @@ export const notifications = pgTable(
     tenantId: tenantId().notNull(),
     id: uuid('id').notNull().default(sql`gen_random_uuid()`),
     kind: text('kind').notNull(),
+    /** What a user opts in to or out of: `licences`, `scans`, `findings`, `lifecycle`, … */
+    category: text('category').notNull().default('general'),
     dedupeKey: text('dedupe_key').notNull(),
     title: text('title').notNull(),
     data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
@@ -606,6 +666,52 @@ export const notifications = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     uniqueIndex('notifications_dedupe_key').on(t.tenantId, t.kind, t.dedupeKey),
+  ],
+);
+
+/**
+ * How a user wants to hear about notifications: each one as it happens, or a daily or weekly
+ * digest; `muted_categories` are left out. `tenant_id` is the user's home org. A user edits its
+ * own; admins edit anyone's they can see (migrations/0021_fleet_operations_rls.sql).
+ */
+export const notificationPreferences = pgTable(
+  'notification_preferences',
+  {
+    tenantId: tenantId().notNull(),
+    userId: uuid('user_id').notNull(),
+    frequency: notificationFrequency('frequency').notNull().default('immediate'),
+    mutedCategories: text('muted_categories').array().notNull().default(sql`'{}'::text[]`),
+    /** Notifications created up to here are in a digest already sent. */
+    digestCursor: ts('digest_cursor'),
+    version: integer('version').notNull().default(1),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.userId] }),
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id], name: 'notification_preferences_user_fk' }).onDelete('cascade'),
+  ],
+);
+
+/**
+ * One row per notification a user was told about (`tenant_id` is the user's home org): the
+ * primary key makes each notification reach each user at most once, whether immediately or in
+ * a digest (`email_id` is the message that carried it).
+ */
+export const notificationDeliveries = pgTable(
+  'notification_deliveries',
+  {
+    tenantId: tenantId().notNull(),
+    userId: uuid('user_id').notNull(),
+    notificationTenantId: uuid('notification_tenant_id').notNull(),
+    notificationId: uuid('notification_id').notNull(),
+    frequency: notificationFrequency('frequency').notNull(),
+    emailId: uuid('email_id'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.userId, t.notificationId] }),
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id], name: 'notification_deliveries_user_fk' }).onDelete('cascade'),
+    index('notification_deliveries_notification_idx').on(t.notificationTenantId, t.notificationId),
   ],
 );
 
@@ -696,3 +802,19 @@ export const settings = portico.table('settings', {
   value: jsonb('value').notNull(),
   isSecret: boolean('is_secret').notNull().default(false),
 });
+
+/**
+ * Distinct finding kinds (`type` and `title`) across every tenant, with a trigram index on
+ * `search_text`. Private: a request reaches it only through `portico.finding_title_matches`,
+ * which answers ids, never text; the findings themselves are then read under RLS.
+ */
+export const findingTitles = portico.table(
+  'finding_titles',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    type: text('type').notNull(),
+    title: text('title').notNull(),
+    searchText: text('search_text').notNull(),
+  },
+  (t) => [uniqueIndex('finding_titles_type_title_key').on(t.type, t.title)],
+);

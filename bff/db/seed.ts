@@ -129,13 +129,16 @@ const T = {
   user_preferences: { columns: ['tenant_id', 'user_id', 'key', 'value'], types: ['uuid', 'uuid', 'text', 'jsonb'] },
   invites: { columns: ['tenant_id', 'id', 'user_id', 'email', 'token_hash', 'expires_at', 'accepted_at', 'sent_count', 'last_sent_at', 'created_at'], types: ['uuid', 'uuid', 'uuid', 'text', 'text', 'timestamptz', 'timestamptz', 'int', 'timestamptz', 'timestamptz'] },
   email_messages: { columns: ['tenant_id', 'id', 'kind', 'to', 'subject', 'data', 'status', 'attempts', 'message_id', 'created_at', 'sent_at'], types: ['uuid', 'uuid', 'text', 'text[]', 'text', 'jsonb', 'email_status', 'int', 'text', 'timestamptz', 'timestamptz'] },
-  notifications: { columns: ['tenant_id', 'id', 'kind', 'dedupe_key', 'title', 'data', 'created_at'], types: ['uuid', 'uuid', 'text', 'text', 'text', 'jsonb', 'timestamptz'] },
+  notifications: { columns: ['tenant_id', 'id', 'kind', 'category', 'dedupe_key', 'title', 'data', 'created_at'], types: ['uuid', 'uuid', 'text', 'text', 'text', 'text', 'jsonb', 'timestamptz'] },
   idempotency_keys: { columns: ['tenant_id', 'user_id', 'key', 'method', 'path', 'request_hash', 'status', 'response', 'created_at'], types: ['uuid', 'uuid', 'text', 'text', 'text', 'text', 'int2', 'jsonb', 'timestamptz'] },
   price_tables: { columns: ['tenant_id', 'kind', 'currency', 'article_name', 'article_number', 'tiers', 'prepaid_discount_bps'], types: ['uuid', 'price_table_kind', 'text', 'text', 'text', 'jsonb', 'int'] },
   price_table_versions: { columns: ['tenant_id', 'version', 'kind', 'currency', 'article_name', 'article_number', 'tiers', 'prepaid_discount_bps', 'valid_from', 'created_by'], types: ['uuid', 'int', 'price_table_kind', 'text', 'text', 'text', 'jsonb', 'int', 'timestamptz', 'uuid'] },
   subscription_events: { columns: ['tenant_id', 'subscription_id', 'kind', 'at', 'plan', 'ips_internal', 'ips_external', 'effective_at', 'ref'], types: ['uuid', 'uuid', 'subscription_event_kind', 'timestamptz', 'plan', 'int', 'int', 'timestamptz', 'text'] },
   report_schedules: { columns: ['tenant_id', 'id', 'frequency', 'weekday', 'day_of_month', 'send_time', 'time_zone', 'recipients', 'enabled', 'next_run_at', 'last_run_at', 'created_by', 'created_at', 'updated_at'], types: ['uuid', 'uuid', 'report_frequency', 'int2', 'int2', 'text', 'text', 'text[]', 'bool', 'timestamptz', 'timestamptz', 'uuid', 'timestamptz', 'timestamptz'] },
   report_sends: { columns: ['tenant_id', 'id', 'schedule_id', 'run_at', 'period_from', 'period_to', 'recipients', 'email_id', 'requested_by', 'created_at'], types: ['uuid', 'uuid', 'uuid', 'timestamptz', 'date', 'date', 'text[]', 'uuid', 'uuid', 'timestamptz'] },
+  scan_schedules: { columns: ['tenant_id', 'id', 'name', 'profile', 'targets', 'frequency', 'weekday', 'day_of_month', 'start_time', 'time_zone', 'triggers', 'enabled', 'next_run_at', 'created_by', 'created_at', 'updated_at'], types: ['uuid', 'uuid', 'text', 'text', 'text[]', 'scan_frequency', 'int2', 'int2', 'text', 'text', 'text[]', 'bool', 'timestamptz', 'uuid', 'timestamptz', 'timestamptz'] },
+  notification_preferences: { columns: ['tenant_id', 'user_id', 'frequency', 'muted_categories', 'digest_cursor'], types: ['uuid', 'uuid', 'notification_frequency', 'text[]', 'timestamptz'] },
+  notification_deliveries: { columns: ['tenant_id', 'user_id', 'notification_tenant_id', 'notification_id', 'frequency', 'email_id', 'created_at'], types: ['uuid', 'uuid', 'uuid', 'uuid', 'notification_frequency', 'uuid', 'timestamptz'] },
   project_keys: { columns: ['tenant_id', 'id', 'code', 'ip_count', 'runtime_months', 'currency', 'purchase_price_minor', 'selling_price_minor', 'customer_id', 'redeemed_at', 'redeemed_by'], types: ['uuid', 'uuid', 'text', 'int', 'int', 'text', 'int8', 'int8', 'uuid', 'timestamptz', 'uuid'] },
 } as const;
 
@@ -219,7 +222,7 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
     subscriptions: [], assets: [], scans: [], findings: [], posture_snapshots: [], themes: [], audit_log: [],
     user_preferences: [], invites: [], email_messages: [], notifications: [], idempotency_keys: [],
     price_tables: [], price_table_versions: [], subscription_events: [], project_keys: [],
-    report_schedules: [], report_sends: [],
+    report_schedules: [], report_sends: [], scan_schedules: [], notification_preferences: [], notification_deliveries: [],
   };
   const created = iso(new Date(today.getTime() - 400 * DAY));
 
@@ -440,7 +443,7 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
   // A couple of licence warnings: per-asset customers past 90 % of their quota.
   for (const use of assetUse.filter((u) => u.used >= 0.9 * u.quota).slice(0, 3)) {
     const data = { model: 'per_asset', quota: use.quota, used: use.used, threshold: 0.9 };
-    rows.notifications.push([use.tenant, r.uuid(), 'licence-threshold', `per_asset:${use.quota}:0.9`, `${use.name} uses ${use.used} of ${use.quota} asset licences`, JSON.stringify(data), iso(new Date(today.getTime() - DAY))]);
+    rows.notifications.push([use.tenant, r.uuid(), 'licence-threshold', 'licences', `per_asset:${use.quota}:0.9`, `${use.name} uses ${use.used} of ${use.quota} asset licences`, JSON.stringify(data), iso(new Date(today.getTime() - DAY))]);
   }
   // MSP A's admin created the sub-partner with an Idempotency-Key an hour ago; the key stays taken for a day.
   const partnerCreated = {
@@ -453,8 +456,10 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
 
   seedReportSchedules(rows, { A: mspA, B: mspB }, { A: staffA[seeded.staff.admin]!, B: staffB[seeded.staff.admin]! }, r, now);
 
+  seedFleetOperations(rows, { A: mspA, B: mspB }, { A: staffA, B: staffB }, r, now);
+
   // Parents before children (the closure trigger needs the parent's rows).
-  const order: Table[] = ['orgs', 'users', 'role_assignments', 'customer_profiles', 'account_manager_assignments', 'subscriptions', 'assets', 'scans', 'findings', 'posture_snapshots', 'themes', 'audit_log', 'user_preferences', 'invites', 'email_messages', 'notifications', 'idempotency_keys', 'price_tables', 'price_table_versions', 'subscription_events', 'project_keys', 'report_schedules', 'report_sends'];
+  const order: Table[] = ['orgs', 'users', 'role_assignments', 'customer_profiles', 'account_manager_assignments', 'subscriptions', 'assets', 'scans', 'findings', 'posture_snapshots', 'themes', 'audit_log', 'user_preferences', 'invites', 'email_messages', 'notifications', 'idempotency_keys', 'price_tables', 'price_table_versions', 'subscription_events', 'project_keys', 'report_schedules', 'report_sends', 'scan_schedules', 'notification_preferences', 'notification_deliveries'];
   await db.transaction(async (tx) => {
     for (const table of order) {
       const started = Date.now();
@@ -605,6 +610,53 @@ function seedReportSchedules(rows: Record<Table, Value[][]>, msps: { A: string; 
       rows.email_messages.push([tenant, emailId, 'executive-summary', recipients, subject, JSON.stringify({ customerName: name, period }), 'sent', 1, `<${emailId}@portico>`, iso(last), iso(new Date(last.getTime() + 2000))]);
       rows.report_sends.push([tenant, r.uuid(), weeklyId, iso(last), period.from, period.to, recipients, emailId, admins[key], iso(last)]);
     }
+  }
+}
+
+/**
+ * Scan schedules and notification settings: each MSP's admin scans its first two active direct
+ * customers weekly (Sundays 02:00 in the customer's zone, and whenever a new asset appears);
+ * the admin hears of everything at once, the account manager in a daily digest, the analyst
+ * weekly without lifecycle news. The admin was already told about the seeded licence warnings.
+ * Drawn after every other random value, so the rest of the seed is unchanged by them.
+ */
+function seedFleetOperations(
+  rows: Record<Table, Value[][]>,
+  msps: { A: string; B: string },
+  staff: { A: Record<string, string>; B: Record<string, string> },
+  r: ReturnType<typeof prng>,
+  now: Date,
+): void {
+  const created = iso(new Date(now.getTime() - 20 * DAY));
+  for (const key of ['A', 'B'] as const) {
+    const admin = staff[key][seeded.staff.admin]!;
+    const customers = rows.orgs
+      .filter((o) => o[1] === msps[key] && o[2] === 'customer')
+      .filter((o) => rows.customer_profiles.some((p) => p[0] === o[0] && p[1] === 'active' && p[5] === null))
+      .slice(0, 2);
+    for (const customer of customers) {
+      const [tenant, , , , , , , timeZone] = customer as [string, string, string, string, string, string, string | null, string];
+      const next = nextRun({ frequency: 'weekly', weekday: 7, sendTime: '02:00', timeZone }, now);
+      rows.scan_schedules.push([tenant, r.uuid(), 'Weekly external scan', 'external', [], 'weekly', 7, null, '02:00', null, ['new_asset'], true, iso(next), admin, created, created]);
+    }
+    rows.notification_preferences.push(
+      [msps[key], admin, 'immediate', [], null],
+      [msps[key], staff[key][seeded.staff.accountManager]!, 'daily', [], iso(new Date(now.getTime() - DAY))],
+      [msps[key], staff[key][seeded.staff.analyst]!, 'weekly', ['lifecycle'], iso(new Date(now.getTime() - 3 * DAY))],
+    );
+  }
+  const adminA = staff.A[seeded.staff.admin]!;
+  const adminEmail = rows.users.find((u) => u[1] === adminA)![3] as string;
+  const parentOf = new Map(rows.orgs.map((o) => [o[0] as string, o[1] as string | null]));
+  const under = (tenant: string, root: string): boolean => {
+    for (let at: string | null | undefined = tenant; at; at = parentOf.get(at)) if (at === root) return true;
+    return false;
+  };
+  for (const n of rows.notifications.filter((row) => under(row[0] as string, msps.A))) {
+    const [tenant, id, , , , title, , at] = n as [string, string, string, string, string, string, string, string];
+    const emailId = r.uuid();
+    rows.email_messages.push([msps.A, emailId, 'notification', [adminEmail], title, JSON.stringify({ notifications: [{ tenantId: tenant, id, title }] }), 'sent', 1, `<${emailId}@portico>`, at, at]);
+    rows.notification_deliveries.push([msps.A, adminA, tenant, id, 'immediate', emailId, at]);
   }
 }
 

@@ -51,7 +51,12 @@ for (const backend of backends) {
       }
       // The restrictive policies there are, so a new one is a decision, not an accident.
       const narrowed = Object.fromEntries(rows.filter((r) => r.restrictive?.length).map((r) => [r.name, r.restrictive]));
-      assert.deepEqual(narrowed, { idempotency_keys: ['idempotency_keys_own'], user_preferences: ['user_preferences_own'] });
+      assert.deepEqual(narrowed, {
+        idempotency_keys: ['idempotency_keys_own'],
+        notification_deliveries: ['notification_deliveries_own_or_admin'],
+        notification_preferences: ['notification_preferences_own_or_admin'],
+        user_preferences: ['user_preferences_own'],
+      });
     });
 
     test('tables without a tenant_id are only the org directory', async () => {

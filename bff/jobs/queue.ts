@@ -2,7 +2,7 @@ import PgBoss from 'pg-boss';
 import type { Db } from '../db/client.js';
 
 /** The queues Portico runs. Each worker module registers one (see `startJobs`). */
-export const queueNames = ['tenant-purge', 'email-send', 'report-schedules-due'] as const;
+export const queueNames = ['tenant-purge', 'email-send', 'report-schedules-due', 'notifications-fanout'] as const;
 export type QueueName = (typeof queueNames)[number];
 
 export interface SendOptions {

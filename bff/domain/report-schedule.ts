@@ -1,7 +1,8 @@
 import { localDate, offsetAt, wallClock, type LocalDate } from './zoned-date.js';
 
 /**
- * When a scheduled executive-report email goes out, and which period it covers. Schedules are
+ * The rule engine of every schedule in Portico — executive-report emails and scans: when a
+ * slot comes, and (for reports) which period it covers. Schedules are
  * written in the customer's local terms — "Mondays at 08:00 in Europe/Berlin", "the 1st at
  * 07:30 in Australia/Sydney" — so every slot is computed from local dates and turned into an
  * instant only at the end, with `Intl` (see zoned-date.ts), whatever daylight saving does:
@@ -11,11 +12,16 @@ import { localDate, offsetAt, wallClock, type LocalDate } from './zoned-date.js'
  * - a local time that happens twice (fall back) runs at its first occurrence, once.
  */
 
+/** What the engine runs: every day, on a weekday each week, or on a day each month. */
+export const ruleFrequencies = ['daily', 'weekly', 'monthly'] as const;
+export type RuleFrequency = (typeof ruleFrequencies)[number];
+
+/** Report emails go out weekly or monthly (a daily summary would repeat itself). */
 export const frequencies = ['weekly', 'monthly'] as const;
 export type Frequency = (typeof frequencies)[number];
 
 export interface ScheduleRule {
-  frequency: Frequency;
+  frequency: RuleFrequency;
   /** ISO weekday, 1 = Monday … 7 = Sunday; weekly schedules only. */
   weekday?: number | null;
   /** 1 … 28 (every month has it); monthly schedules only. */
@@ -90,6 +96,9 @@ export function zonedInstant(date: LocalDate, minutes: number, timeZone: string)
 
 /** The local dates a schedule runs on, from `from` on (at most `limit` of them). */
 function* runDays(rule: ScheduleRule, from: LocalDate): Generator<LocalDate> {
+  if (rule.frequency === 'daily') {
+    for (let d = from; ; d = addDays(d, 1)) yield d;
+  }
   if (rule.frequency === 'weekly') {
     const weekday = rule.weekday ?? 1;
     let d = addDays(from, (weekday - isoWeekday(from) + 7) % 7);
@@ -137,12 +146,26 @@ export function nextRun(rule: ScheduleRule, after: Date): Date {
 }
 
 /**
+ * The next `count` slots strictly after `after`, in order: each the first slot after the one
+ * before (so a slot shared by two local dates — never the case for these rules — is not repeated).
+ */
+export function upcomingRuns(rule: ScheduleRule, after: Date, count: number): Date[] {
+  const out: Date[] = [];
+  for (let at = after; out.length < count; ) {
+    at = nextRun(rule, at);
+    out.push(at);
+  }
+  return out;
+}
+
+/**
  * The period a slot's report covers, as local dates (YYYY-MM-DD, both included): a weekly
  * run reports the seven local days before its run day, a monthly run the previous calendar
- * month.
+ * month (a daily rule, which reports do not offer, the day before).
  */
 export function reportPeriod(rule: Pick<ScheduleRule, 'frequency' | 'timeZone'>, runAt: Date): { from: string; to: string } {
   const day = localDate(runAt, rule.timeZone);
+  if (rule.frequency === 'daily') return { from: isoDay(addDays(day, -1)), to: isoDay(addDays(day, -1)) };
   if (rule.frequency === 'weekly') return { from: isoDay(addDays(day, -7)), to: isoDay(addDays(day, -1)) };
   const first = { year: day.month === 1 ? day.year - 1 : day.year, month: day.month === 1 ? 12 : day.month - 1, day: 1 };
   return { from: isoDay(first), to: isoDay(addDays({ year: day.year, month: day.month, day: 1 }, -1)) };

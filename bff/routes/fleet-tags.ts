@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { sessionRoute } from '../auth/middleware.js';
 import { auditLog, customerProfiles, orgs } from '../db/schema.js';
+import { queryRows } from '../db/client.js';
 import { withScope } from '../db/scope.js';
 import { dbPrincipal } from '../http/env.js';
 import { router } from '../http/router.js';
@@ -92,6 +93,27 @@ const route = createRoute({
   responses: { 200: json(FleetTagResult, 'What changed, or would change with `dryRun`'), ...commonErrors },
 });
 
+export const FleetTagList = z
+  .object({
+    tags: z
+      .array(z.object({ tag: z.string(), customers: z.number().int().describe('Customers in scope with the tag, in any case') }))
+      .describe('The most used first; each tag once, spelt as most of its customers spell it'),
+  })
+  .openapi('FleetTagList');
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/v1/fleet/tags',
+  tags: ['fleet'],
+  summary: 'The tags in use on the customers the caller can see, for suggestions',
+  security: [{ embedSession: [] }],
+  middleware: sessionRoute('fleet:read'),
+  responses: { 200: json(FleetTagList, 'Tags with the number of customers that have each'), ...commonErrors },
+});
+
+/** How many distinct tags the list answers at most. */
+const LIST_LIMIT = 200;
+
 /** The tags after removing `remove` and adding `add`, without case-insensitive duplicates. */
 export function retag(before: readonly string[], add: readonly string[], remove: readonly string[]): string[] {
   const removed = new Set(remove.map(tagKey));
@@ -109,60 +131,76 @@ export function retag(before: readonly string[], add: readonly string[], remove:
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((t, i) => t === b[i]);
 
 export function fleetTagRoutes() {
-  return router().openapi(route, async (c) => {
-    const body = c.req.valid('json');
-    const add = body.add ?? [];
-    const remove = body.remove ?? [];
-    const dryRun = body.dryRun ?? false;
-    const ids = body.customerIds.map((id) => id.toLowerCase());
-    const { deps, session, requestId } = c.var;
-    const result = await withScope(deps.db, dbPrincipal(session), async (tx) => {
-      const rows = await tx
-        .select({
-          id: customerProfiles.tenantId,
-          tags: customerProfiles.tags,
-          revokedAt: customerProfiles.revokedAt,
-          name: orgs.name,
-          parentId: orgs.parentId,
-        })
-        .from(customerProfiles)
-        .innerJoin(orgs, eq(orgs.id, customerProfiles.tenantId))
-        .where(inArray(customerProfiles.tenantId, ids))
-        .orderBy(customerProfiles.tenantId)
-        .for('update', { of: customerProfiles });
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      const changes: z.infer<typeof TagChange>[] = [];
-      for (const id of ids) {
-        const row = byId.get(id);
-        if (!row) continue;
-        const after = retag(row.tags, add, remove);
-        if (sameList(row.tags, after)) continue;
-        changes.push({ customerId: id, name: row.name, before: row.tags, after });
-        if (dryRun) continue;
-        await tx.update(customerProfiles).set({ tags: after }).where(eq(customerProfiles.tenantId, id));
-        // A revoked customer's tenant no longer accepts the MSP's rows; its audit goes to the
-        // org that manages it.
-        await tx.insert(auditLog).values({
-          tenantId: row.revokedAt !== null && row.parentId ? row.parentId : id,
-          actorId: session.userId,
-          actorRole: session.role,
-          action: 'customer.tags_changed',
-          targetId: id,
-          before: { tags: row.tags },
-          after: { tags: after },
-          requestId,
-        });
-      }
-      return {
-        dryRun,
-        matched: rows.length,
-        changed: changes.length,
-        unchanged: rows.length - changes.length,
-        notFound: ids.length - rows.length,
-        changes,
-      };
+  return router()
+    .openapi(listRoute, async (c) => {
+      const { deps, session } = c.var;
+      const tags = await withScope(deps.db, dbPrincipal(session), (tx) =>
+        queryRows<{ tag: string; customers: number }>(
+          tx,
+          sql`select mode() within group (order by t.tag) as tag, count(distinct cp.tenant_id)::int as customers
+                from customer_profiles cp, unnest(cp.tags) as t(tag)
+               group by lower(t.tag)
+               order by customers desc, lower(t.tag)
+               limit ${LIST_LIMIT}`,
+        ),
+      );
+      c.header('cache-control', 'no-store');
+      return c.json({ tags }, 200);
+    })
+    .openapi(route, async (c) => {
+      const body = c.req.valid('json');
+      const add = body.add ?? [];
+      const remove = body.remove ?? [];
+      const dryRun = body.dryRun ?? false;
+      const ids = body.customerIds.map((id) => id.toLowerCase());
+      const { deps, session, requestId } = c.var;
+      const result = await withScope(deps.db, dbPrincipal(session), async (tx) => {
+        const rows = await tx
+          .select({
+            id: customerProfiles.tenantId,
+            tags: customerProfiles.tags,
+            revokedAt: customerProfiles.revokedAt,
+            name: orgs.name,
+            parentId: orgs.parentId,
+          })
+          .from(customerProfiles)
+          .innerJoin(orgs, eq(orgs.id, customerProfiles.tenantId))
+          .where(inArray(customerProfiles.tenantId, ids))
+          .orderBy(customerProfiles.tenantId)
+          .for('update', { of: customerProfiles });
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        const changes: z.infer<typeof TagChange>[] = [];
+        for (const id of ids) {
+          const row = byId.get(id);
+          if (!row) continue;
+          const after = retag(row.tags, add, remove);
+          if (sameList(row.tags, after)) continue;
+          changes.push({ customerId: id, name: row.name, before: row.tags, after });
+          if (dryRun) continue;
+          await tx.update(customerProfiles).set({ tags: after }).where(eq(customerProfiles.tenantId, id));
+          // A revoked customer's tenant no longer accepts the MSP's rows; its audit goes to the
+          // org that manages it.
+          await tx.insert(auditLog).values({
+            tenantId: row.revokedAt !== null && row.parentId ? row.parentId : id,
+            actorId: session.userId,
+            actorRole: session.role,
+            action: 'customer.tags_changed',
+            targetId: id,
+            before: { tags: row.tags },
+            after: { tags: after },
+            requestId,
+          });
+        }
+        return {
+          dryRun,
+          matched: rows.length,
+          changed: changes.length,
+          unchanged: rows.length - changes.length,
+          notFound: ids.length - rows.length,
+          changes,
+        };
+      });
+      c.header('cache-control', 'no-store');
+      return c.json(result, 200);
     });
-    c.header('cache-control', 'no-store');
-    return c.json(result, 200);
-  });
 }

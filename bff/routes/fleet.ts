@@ -152,7 +152,7 @@ const FleetQuery = z.object({
     .max(500)
     .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean))
     .optional()
-    .openapi({ type: 'string', description: 'Comma-separated tags; a customer matches if it has any of them' }),
+    .openapi({ type: 'string', description: 'Comma-separated tags; a customer matches if it has any of them, in any case' }),
   q: z.string().max(200).optional().describe('Text search in customer names'),
   lastScanBefore: z.iso.datetime({ offset: true }).optional(),
   lastScanAfter: z.iso.datetime({ offset: true }).optional(),

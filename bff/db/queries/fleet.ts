@@ -93,7 +93,11 @@ function filters(q: FleetQuery): SQL[] {
   if (q.plan?.length) where.push(sql`s.plan::text = any(${sql.param(q.plan)}::text[])`);
   if (q.serviceMode?.length) where.push(sql`cp.service_mode::text = any(${sql.param(q.serviceMode)}::text[])`);
   if (q.paymentMethod?.length) where.push(sql`cp.payment_method::text = any(${sql.param(q.paymentMethod)}::text[])`);
-  if (q.tag?.length) where.push(sql`cp.tags && ${sql.param(q.tag)}::text[]`);
+  if (q.tag?.length) {
+    // Tags compare ignoring case, as POST /v1/fleet/tags stores and matches them.
+    const keys = q.tag.map((t) => t.toLocaleLowerCase('en-US'));
+    where.push(sql`exists (select 1 from unnest(cp.tags) as t(tag) where lower(t.tag) = any(${sql.param(keys)}::text[]))`);
+  }
   if (q.q) where.push(sql`o.name ilike ${'%' + q.q.replace(/[\\%_]/g, (ch) => '\\' + ch) + '%'}`);
   if (q.lastScanBefore) where.push(sql`m.last_scan_at < ${q.lastScanBefore.toISOString()}::timestamptz`);
   if (q.lastScanAfter) where.push(sql`m.last_scan_at >= ${q.lastScanAfter.toISOString()}::timestamptz`);

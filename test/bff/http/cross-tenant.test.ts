@@ -73,7 +73,7 @@ type Probe =
 
 interface SeedFacts {
   orgs: { id: string; slug: string; parent: string | null; kind: string }[];
-  profiles: Map<string, { status: string; delegation: string; revoked: boolean }>;
+  profiles: Map<string, { status: string; delegation: string; revoked: boolean; tags: string[] }>;
   /** Every uuid the seed holds, with the table and tenant it belongs to. */
   owners: Map<string, { table: string; tenant: string }>;
 }
@@ -96,6 +96,20 @@ const aggregateChecks: Record<string, (body: Record<string, unknown>, caller: Ca
     const customers = facts.orgs.filter((o) => caller.managed.has(o.id) && facts.profiles.has(o.id) && (o.kind === 'customer' || o.kind === 'enterprise'));
     const items = body.items as { id: string }[];
     assert.deepEqual(items.map((i) => i.id).sort(), customers.map((o) => o.id).sort(), `${caller.label}: exported customers`);
+  },
+  // Each tag of the caller's customers once (ignoring case), counted over exactly those customers.
+  FleetTagList: (body, caller, facts) => {
+    const expected = new Map<string, number>();
+    for (const [tenant, profile] of facts.profiles) {
+      if (!caller.managed.has(tenant)) continue;
+      for (const key of new Set(profile.tags.map((t) => t.toLowerCase()))) expected.set(key, (expected.get(key) ?? 0) + 1);
+    }
+    const tags = body.tags as { tag: string; customers: number }[];
+    assert.deepEqual(
+      new Map(tags.map((t) => [t.tag.toLowerCase(), t.customers])),
+      expected,
+      `${caller.label}: tags and their counts`,
+    );
   },
 };
 
@@ -207,10 +221,10 @@ async function seedFacts(world: World): Promise<SeedFacts> {
     db,
     sql`select id, slug, parent_id as parent, kind::text as kind from orgs order by id`,
   );
-  const profiles = await queryRows<{ tenant: string; status: string; delegation: string; revoked: boolean }>(
+  const profiles = await queryRows<{ tenant: string; status: string; delegation: string; revoked: boolean; tags: string[] }>(
     db,
     sql`select tenant_id as tenant, status::text as status, access_delegation::text as delegation,
-               revoked_at is not null as revoked from customer_profiles`,
+               revoked_at is not null as revoked, tags from customer_profiles`,
   );
   const owners = new Map<string, { table: string; tenant: string }>(orgs.map((o) => [o.id, { table: 'orgs', tenant: o.id }]));
   const tables = await queryRows<{ name: string }>(

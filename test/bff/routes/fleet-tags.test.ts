@@ -148,6 +148,50 @@ for (const backend of backends) {
       assert.deepEqual(await tagsOf(ids), before);
     });
 
+    test("the fleet's tag filter matches tags in any case, as tagging compares them", async () => {
+      const [c1, c2, c3] = world.orgs.customersA.slice(5, 8) as [string, string, string];
+      await setTags(c1, ['Case Probe']);
+      await setTags(c2, ['CASE PROBE', 'other']);
+      await setTags(c3, ['case probe extra']);
+      const ids = async (tag: string) => {
+        const res = await world.request(`/v1/fleet?limit=200&tag=${encodeURIComponent(tag)}`, { token: admin });
+        assert.equal(res.status, 200);
+        return ((await res.json()) as { items: { id: string }[] }).items.map((i) => i.id).sort();
+      };
+      assert.deepEqual(await ids('case probe'), [c1, c2].sort());
+      assert.deepEqual(await ids('CASE probe, nothing-like-it'), [c1, c2].sort());
+      assert.deepEqual(await ids('case'), []);
+    });
+
+    test('GET /v1/fleet/tags lists the tags in scope once each, ignoring case, with how many customers have them', async () => {
+      const [c1, c2, c3] = world.orgs.customersA.slice(8, 11) as [string, string, string];
+      await setTags(c1, ['Suggest me', 'Solo']);
+      await setTags(c2, ['suggest ME']);
+      await setTags(c3, ['Suggest me']);
+      const foreign = world.orgs.customersB[1]!;
+      await setTags(foreign, ['Foreign only', 'suggest me']);
+      const list = async (token: string) => {
+        const res = await world.request('/v1/fleet/tags', { token });
+        assert.equal(res.status, 200);
+        return ((await res.json()) as { tags: { tag: string; customers: number }[] }).tags;
+      };
+      const tags = await list(admin);
+      assert.deepEqual(tags.find((t) => t.tag.toLowerCase() === 'suggest me'), { tag: 'Suggest me', customers: 3 });
+      assert.deepEqual(tags.find((t) => t.tag === 'Solo'), { tag: 'Solo', customers: 1 });
+      assert.equal(tags.filter((t) => t.tag.toLowerCase() === 'suggest me').length, 1);
+      assert.ok(!tags.some((t) => t.tag === 'Foreign only'), "another MSP's tags are listed");
+      for (let i = 1; i < tags.length; i++) assert.ok(tags[i - 1]!.customers >= tags[i]!.customers, 'most used first');
+      // An account manager hears only of its assigned customers' tags.
+      const assigned = world.orgs.assignedA[0]!;
+      await setTags(assigned, ['Assigned only']);
+      const unassigned = world.orgs.customersA.find((id) => !world.orgs.assignedA.includes(id) && ![c1, c2, c3].includes(id))!;
+      await setTags(unassigned, ['Unassigned only']);
+      const managed = await list(await world.staffToken('A', 'accountManager'));
+      assert.ok(managed.some((t) => t.tag === 'Assigned only'));
+      assert.ok(!managed.some((t) => t.tag === 'Unassigned only'));
+      await expectProblem(await world.request('/v1/fleet/tags', { token: await world.staffToken('A', 'marketing') }), 403, 'forbidden');
+    });
+
     test('each invalid field is named by its JSON pointer', async () => {
       const id = world.orgs.customersA[0]!;
       const ids = [id];

@@ -16,6 +16,7 @@ import { lifecycleRoutes } from './routes/lifecycle.js';
 import { meRoutes } from './routes/me.js';
 import { onboardingRoutes } from './routes/onboarding.js';
 import { preferencesRoutes } from './routes/preferences.js';
+import { notificationPreferencesRoutes } from './routes/notification-preferences.js';
 import { pricingRoutes } from './routes/pricing.js';
 import { themesRoutes } from './routes/themes.js';
 import { reportsRoutes } from './routes/reports.js';
@@ -86,6 +87,7 @@ export function createApp(deps: Deps) {
   app.route('/', embedSessionRoutes());
   app.route('/', meRoutes());
   app.route('/', preferencesRoutes());
+  app.route('/', notificationPreferencesRoutes());
   app.route('/', fleetRoutes());
   app.route('/', fleetTagRoutes());
   app.route('/', customersRoutes());

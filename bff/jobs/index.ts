@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import { emailWorker } from './email.js';
 import { purgeWorker } from './purge.js';
 import { reportSchedulesWorker } from './report-schedules.js';
+import { notificationsWorker } from './notifications.js';
 import type { SigningKeys } from '../auth/signing-keys.js';
 import { jobsOf, openQueue, type Jobs, type QueueName } from './queue.js';
 
@@ -36,6 +37,7 @@ const workers: [QueueName, Worker][] = [
   ['email-send', emailWorker],
   ['tenant-purge', purgeWorker()],
   ['report-schedules-due', reportSchedulesWorker()],
+  ['notifications-fanout', notificationsWorker()],
 ];
 
 export interface StartOptions {

@@ -477,6 +477,9 @@ export const exampleBodies: Record<string, (world: World) => Record<string, unkn
       active: null,
     },
   }),
+  // Two categories, so a bad second item and a repeat are both expressible.
+  'PUT /v1/me/notification-preferences': () => ({ frequency: 'daily', mutedCategories: ['lifecycle', 'billing'] }),
+  'PUT /v1/users/{userId}/notification-preferences': () => ({ frequency: 'weekly', mutedCategories: ['general', 'reports'] }),
   // Every optional field but parentId (the caller's org by default), so each gets mutated.
   'POST /v1/customers': () => ({
     accountType: 'customer',

@@ -46,7 +46,9 @@ export type EmailBlock =
   /** Label/value pairs, e.g. the customer, the licences used, a date. */
   | { type: 'facts'; items: readonly (readonly [label: string, value: string])[] }
   /** Small print below the main content. */
-  | { type: 'note'; text: string };
+  | { type: 'note'; text: string }
+  /** A titled list of entries (notifications in a digest), each with a line of detail and a link. */
+  | { type: 'list'; heading?: string; items: readonly { title: string; detail?: string; url?: string }[] };
 
 export interface EmailContent {
   subject: string;
@@ -102,6 +104,21 @@ function blockHtml(block: EmailBlock, t: EmailTheme): string {
         .join('');
       return `<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:0 0 16px 0;border-collapse:collapse;">${rows}</table>`;
     }
+    case 'list': {
+      const heading = block.heading
+        ? `<h2 style="margin:8px 0 8px 0;font-family:${css(t.fontFamily)};font-size:15px;line-height:22px;font-weight:700;color:${css(t.colorText)};">${escapeHtml(block.heading)}</h2>`
+        : '';
+      const rows = block.items
+        .map((item) => {
+          const title = item.url
+            ? `<a href="${escapeHtml(safeUrl(item.url))}" target="_blank" style="color:${css(t.colorPrimary)};text-decoration:underline;">${escapeHtml(item.title)}</a>`
+            : escapeHtml(item.title);
+          const detail = item.detail ? `<br><span style="font-size:13px;line-height:20px;color:${css(t.colorMuted)};">${escapeHtml(item.detail)}</span>` : '';
+          return `<tr><td style="padding:10px 0;border-top:1px solid ${css(t.colorBorder)};font-family:${css(t.fontFamily)};font-size:15px;line-height:22px;color:${css(t.colorText)};">${title}${detail}</td></tr>`;
+        })
+        .join('');
+      return `${heading}<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;margin:0 0 16px 0;border-collapse:collapse;">${rows}</table>`;
+    }
     case 'button': {
       const url = escapeHtml(safeUrl(block.url));
       // A "bulletproof" button: the coloured cell is the click target's background in every
@@ -127,6 +144,11 @@ function blockText(block: EmailBlock): string {
       return block.items.map(([label, value]) => `${label}: ${value}`).join('\n');
     case 'button':
       return `${block.label}:\n${safeUrl(block.url)}`;
+    case 'list':
+      return [
+        ...(block.heading ? [block.heading, '-'.repeat(Math.min(block.heading.length, 72))] : []),
+        ...block.items.map((item) => [`- ${item.title}`, ...(item.detail ? [`  ${item.detail}`] : []), ...(item.url ? [`  ${safeUrl(item.url)}`] : [])].join('\n')),
+      ].join('\n');
   }
 }
 

@@ -3,7 +3,7 @@ import type { Tx } from '../../db/client.js';
 import type { Jobs } from '../../jobs/queue.js';
 
 /** The emails Portico sends; each has a template in `templates.ts`. */
-export type EmailKind = 'invite' | 'tenant-deleted' | 'licence-threshold' | 'executive-summary';
+export type EmailKind = 'invite' | 'tenant-deleted' | 'licence-threshold' | 'executive-summary' | 'notification';
 
 export interface QueuedEmail {
   /** The org the message is about (for a purged tenant: the org that managed it). */

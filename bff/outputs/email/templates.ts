@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { executiveSummarySchema, LOGO_CID, renderExecutiveSummary, summarySubject, type ExecutiveSummaryData, type LogoSource } from './executive-summary.js';
+import { notificationContent, notificationEmailSchema } from './notification-email.js';
 import { neutralTheme, renderContent, type EmailContent, type EmailTheme, type RenderedEmail } from './layout.js';
 import type { EmailKind } from './queue.js';
 
@@ -59,6 +60,8 @@ export const emailDataSchemas = {
   }),
   /** The executive report's summary (executive-summary.ts); rendered by its own layout. */
   'executive-summary': executiveSummarySchema,
+  /** Notifications as they happen, or a daily or weekly digest (notification-email.ts). */
+  notification: notificationEmailSchema,
 } satisfies Record<EmailKind, z.ZodType>;
 
 export type EmailData = { [K in EmailKind]: z.infer<(typeof emailDataSchemas)[K]> };
@@ -73,6 +76,7 @@ export const secretDataFields: Record<EmailKind, readonly string[]> = {
   'licence-threshold': [],
   // The signed link to the PDF works for days; the record keeps the figures, not the credential.
   'executive-summary': ['reportUrl'],
+  notification: [],
 };
 
 export class EmailDataError extends Error {
@@ -189,6 +193,7 @@ const contents: { [K in BlockKind]: (d: EmailData[K]) => EmailContent } = {
       footer: `Sent by ${d.mspName} to its administrators; you get one alert per threshold and period.`,
     };
   },
+  notification: notificationContent,
 };
 
 export interface RenderOptions {

@@ -27,6 +27,8 @@ export interface TagForm {
   element: HTMLFormElement;
   /** Empties the form and forgets the preview (a new selection, or the form was closed). */
   reset(): void;
+  /** Loads the tags in use (GET /v1/fleet/tags) as suggestions; called when the form opens. */
+  suggest(): Promise<void>;
   /** The selection changed: a preview made for the previous one no longer holds. */
   invalidate(): void;
 }
@@ -58,6 +60,18 @@ export function tagForm(opts: TagFormOptions): TagForm {
   const removeInput = h('input', { type: 'text', id: 'tags-remove', name: 'remove', autocomplete: 'off' });
   const preview = h('button', { type: 'submit', class: 'button', id: 'tags-preview', textContent: 'Preview' });
   const apply = h('button', { type: 'button', class: 'button', id: 'tags-apply', textContent: 'Apply', disabled: true });
+  // Tags already in use, as buttons that put the tag into the field last used (add by default).
+  const suggestionsHint = h('span', { id: 'tag-suggestions-hint' });
+  const suggestionsTitle = h('p', { class: 'tag-suggestions-title' }, h('strong', { id: 'tag-suggestions-title', textContent: 'Tags in use' }), suggestionsHint);
+  const suggestionList = h('ul', { class: 'tag-suggestions', id: 'tag-suggestions' });
+  suggestionList.setAttribute('aria-labelledby', 'tag-suggestions-title');
+  suggestionList.setAttribute('aria-describedby', 'tag-suggestions-hint');
+  const suggestions = h('div', { class: 'tag-suggestions-block', hidden: true }, suggestionsTitle, suggestionList);
+  let target: HTMLInputElement = addInput;
+  const fieldName = (input: HTMLInputElement) => (input === addInput ? 'Tags to add' : 'Tags to remove');
+  const retitle = () => {
+    suggestionsHint.textContent = ` — choose one to put it in “${fieldName(target)}”:`;
+  };
   const status = h('p', { class: 'tag-status', id: 'tags-status', role: 'status' });
   status.setAttribute('aria-live', 'polite');
   const element = h(
@@ -70,6 +84,7 @@ export function tagForm(opts: TagFormOptions): TagForm {
       field('Tags to add', addInput, { hint: 'Comma-separated, e.g. VIP, Region north' }),
       field('Tags to remove', removeInput, { hint: 'Comma-separated' }),
     ),
+    suggestions,
     h('div', { class: 'form-actions' }, preview, apply),
     status,
   );
@@ -131,6 +146,38 @@ export function tagForm(opts: TagFormOptions): TagForm {
 
   addInput.addEventListener('input', invalidate);
   removeInput.addEventListener('input', invalidate);
+  for (const input of [addInput, removeInput]) {
+    input.addEventListener('focus', () => {
+      target = input;
+      retitle();
+    });
+  }
+  const choose = (tag: string) => {
+    const present = splitTags(target.value);
+    if (!hasTag(present, tag)) target.value = [...present, tag].join(', ');
+    invalidate();
+    target.focus();
+  };
+  const suggest = async () => {
+    try {
+      const res = await opts.api('/v1/fleet/tags');
+      if (!res.ok) return;
+      const { tags } = (await res.json()) as { tags: { tag: string; customers: number }[] };
+      suggestionList.replaceChildren(
+        ...tags.slice(0, 30).map(({ tag, customers: n }) => {
+          const button = h('button', { type: 'button', class: 'tag-suggestion', textContent: tag }, h('span', { class: 'tag-count', textContent: ` ${n}` }));
+          button.setAttribute('aria-label', `${tag}, on ${customers(n)}`);
+          button.addEventListener('click', () => choose(tag));
+          return h('li', {}, button);
+        }),
+      );
+      suggestions.hidden = tags.length === 0;
+      retitle();
+    } catch {
+      // Suggestions are a convenience: without them the fields still take any tag.
+      suggestions.hidden = true;
+    }
+  };
   element.addEventListener('submit', (event) => {
     event.preventDefault();
     void (async () => {
@@ -170,8 +217,10 @@ export function tagForm(opts: TagFormOptions): TagForm {
       clearErrors();
       previewed = undefined;
       status.textContent = '';
+      target = addInput;
       refresh();
     },
+    suggest,
     invalidate,
   };
 }

@@ -634,6 +634,8 @@ const tags = tagForm({
     const table = fleetTable();
     table?.clearSelection();
     void table?.reload();
+    // The form and the selection bar are gone: keep the keyboard where the list starts.
+    byId('customers-title').focus();
   },
 });
 tagFormSlot.append(tags.element);
@@ -651,6 +653,7 @@ tagsOpen.addEventListener('click', () => {
   tagFormSlot.hidden = false;
   tagsOpen.ariaExpanded = 'true';
   byId<HTMLInputElement>('tags-add').focus();
+  void tags.suggest();
 });
 tagFormSlot.addEventListener('keydown', (event) => {
   if (event.key === 'Escape') closeTags(true);

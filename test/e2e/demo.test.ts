@@ -246,9 +246,29 @@ describe('the demo portal (npm start on PGlite)', () => {
     await page.waitForSelector('#selection[hidden]', { state: 'attached' });
     await page.locator('.toast[role="status"]', { hasText: 'Tags changed on 2 customers' }).waitFor();
     assert.ok(await page.locator('#tag-form-slot').isHidden());
-    const tagged = await demoApi<{ items: { id: string }[] }>(page, `/v1/fleet?tag=${tag}`);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'customers-title', 'focus stays on the page, where the list starts');
+    const tagged = await demoApi<{ items: { id: string }[] }>(page, `/v1/fleet?tag=${tag.toUpperCase()}`);
     assert.equal(tagged.status, 200);
-    assert.deepEqual(tagged.body.items.map((r) => r.id).sort(), [...ids].sort());
+    assert.deepEqual(tagged.body.items.map((r) => r.id).sort(), [...ids].sort(), 'the filter ignores case');
+
+    // The new tag is now suggested: choosing it while in "Tags to remove" takes it off again.
+    await rows.nth(0).locator('[part="checkbox"]').check();
+    await page.getByRole('button', { name: 'Tags…' }).click();
+    const suggestion = page.getByRole('button', { name: `${tag}, on 2 customers` });
+    await suggestion.waitFor();
+    await page.getByLabel('Tags to remove').focus();
+    await page.waitForFunction(() => document.querySelector('#tag-suggestions-hint')?.textContent?.includes('Tags to remove'));
+    await suggestion.click();
+    assert.equal(await page.getByLabel('Tags to remove').inputValue(), tag);
+    assert.equal(await page.getByLabel('Tags to add').inputValue(), '');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.waitForFunction(() => document.querySelector('#tags-status')?.textContent?.startsWith('Removes'));
+    assert.equal(await page.locator('#tags-status').innerText(), `Removes “${tag}” from 1 of 1 customer.`);
+    await page.screenshot({ path: path.join(shots, 'demo-tags-suggestions-1280.png') });
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForSelector('#selection[hidden]', { state: 'attached' });
+    const left = await demoApi<{ items: { id: string }[] }>(page, `/v1/fleet?tag=${tag}`);
+    assert.deepEqual(left.body.items.map((r) => r.id), [ids[1]]);
   });
 
   test('opening a customer from the row actions shows it in a tab', async () => {

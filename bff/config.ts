@@ -27,6 +27,8 @@ export interface Config {
   reportLinkTtlHours: number;
   /** Run the background jobs (purges, email) in this process. */
   runJobs: boolean;
+  /** Which scanner runs scans (PORTICO_SCANNER; bff/scanner/index.ts): `simulated` by default. */
+  scanner: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -69,5 +71,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     inviteTtlHours,
     reportLinkTtlHours,
     runJobs: env.PORTICO_JOBS !== 'off',
+    scanner: env.PORTICO_SCANNER ?? 'simulated',
   };
 }

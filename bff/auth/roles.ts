@@ -36,18 +36,24 @@ export type Permission =
    * Email a customer's executive report now or on a schedule. Which customers is RLS's: an
    * account manager's assigned ones, a customer admin's own tenant.
    */
-  | 'reports:send';
+  | 'reports:send'
+  /**
+   * Schedule scans of a customer, change and delete its schedules, run one now. Which customers
+   * is RLS's; a customer admin holds a session only while its tenant's delegation is `full`.
+   */
+  | 'scans:schedule';
 
 /** What each role may do; which rows it may do it to is decided by RLS. */
 const permissions: Record<Role, readonly Permission[]> = {
   msp_admin: [
     'fleet:read', 'customers:read', 'customers:create', 'customers:manage', 'users:read', 'audit:read', 'assets:write',
     'pricing:manage', 'billing:read', 'quotas:write', 'quotes:read', 'themes:manage', 'reports:send',
+    'scans:schedule',
   ],
-  msp_analyst: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotes:read'],
-  msp_account_manager: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotes:read', 'reports:send'],
+  msp_analyst: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotes:read', 'scans:schedule'],
+  msp_account_manager: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotes:read', 'reports:send', 'scans:schedule'],
   msp_marketing: [],
-  customer_admin: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotas:write', 'quotes:read', 'reports:send'],
+  customer_admin: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotas:write', 'quotes:read', 'reports:send', 'scans:schedule'],
   customer_viewer: ['fleet:read', 'customers:read'],
 };
 

@@ -6,6 +6,7 @@ import { defaultFleetColumns } from '../domain/fleet-columns.js';
 import { prepareLogo } from '../domain/logo.js';
 import { quote, type Tier } from '../domain/pricing.js';
 import { nextRun, reportPeriod, type ScheduleRule } from '../domain/report-schedule.js';
+import { findingCatalogue, scanProfiles } from '../scanner/catalogue.js';
 import { ownerBypassesRls, queryRows, type Database } from './client.js';
 
 /**
@@ -83,35 +84,8 @@ function prng(seed: number) {
 const prefixes = ['Acme', 'Blue Ridge', 'Cobalt', 'Driftwood', 'Evergreen', 'Fairview', 'Granite', 'Harborview', 'Ironwood', 'Juniper', 'Keystone', 'Lakeside', 'Maple', 'Northgate', 'Oakridge', 'Pinecrest', 'Quarry', 'Riverside', 'Summit', 'Tidewater', 'Upland', 'Valley', 'Westfield', 'Yarrow', 'Zenith', 'Alder', 'Brightwater', 'Cedar', 'Dunmore', 'Elmstead'];
 const trades = ['Dental Group', 'Logistics', 'Law Partners', 'Manufacturing', 'Veterinary Clinic', 'Accounting', 'Architects', 'Bakery Co', 'Builders', 'Credit Union', 'Engineering', 'Family Practice', 'Freight', 'Hotels', 'Insurance Brokers', 'Labs', 'Marine Services', 'Media', 'Opticians', 'Pharmacy', 'Property Management', 'Realty', 'School Trust', 'Solar', 'Textiles', 'Travel', 'Wealth Advisors', 'Wholesale', 'Foods', 'Print Works'];
 const tags = ['priority', 'healthcare', 'finance', 'manufacturing', 'education', 'renewal-risk', 'upsell', 'nis2', 'iso27001', 'pilot'];
-const profiles = ['Full and fast', 'External perimeter', 'Web application', 'Internal network', 'Compliance (PCI)'];
+const profiles = scanProfiles.map((p) => p.name);
 
-const findingCatalogue: { type: string; title: string; severity: 'critical' | 'high' | 'medium' | 'low' | 'info'; kinds: AssetKind[] }[] = [
-  { type: 'smtp-legacy-auth', title: 'Legacy SMTP AUTH enabled on mail gateway', severity: 'high', kinds: ['domain', 'subdomain'] },
-  { type: 'dmarc-missing', title: 'No DMARC policy published', severity: 'medium', kinds: ['domain'] },
-  { type: 'spf-softfail', title: 'SPF record ends in ~all (soft fail)', severity: 'low', kinds: ['domain'] },
-  { type: 'tls-weak-cipher', title: 'TLS 1.0/1.1 and CBC cipher suites accepted', severity: 'medium', kinds: ['subdomain', 'web_app_url', 'api_base_url'] },
-  { type: 'cert-expiring', title: 'TLS certificate expires within 14 days', severity: 'medium', kinds: ['subdomain', 'web_app_url'] },
-  { type: 'cert-expired', title: 'TLS certificate has expired', severity: 'high', kinds: ['subdomain', 'web_app_url'] },
-  { type: 'hsts-missing', title: 'Strict-Transport-Security header missing', severity: 'low', kinds: ['web_app_url'] },
-  { type: 'rdp-exposed', title: 'Remote Desktop (3389/tcp) reachable from the internet', severity: 'critical', kinds: ['ip_address'] },
-  { type: 'smb-exposed', title: 'SMB (445/tcp) reachable from the internet', severity: 'critical', kinds: ['ip_address'] },
-  { type: 'openssh-outdated', title: 'OpenSSH older than 9.3 (regreSSHion, CVE-2024-6387)', severity: 'high', kinds: ['ip_address'] },
-  { type: 'fortios-cve-2024-21762', title: 'FortiOS SSL-VPN out-of-bounds write (CVE-2024-21762)', severity: 'critical', kinds: ['ip_address'] },
-  { type: 'exchange-proxyshell', title: 'Exchange Server vulnerable to ProxyShell', severity: 'critical', kinds: ['subdomain'] },
-  { type: 'directory-listing', title: 'Directory listing enabled', severity: 'medium', kinds: ['web_app_url'] },
-  { type: 'git-exposed', title: 'Public .git directory exposes source code', severity: 'high', kinds: ['web_app_url'] },
-  { type: 'xss-reflected', title: 'Reflected cross-site scripting in search parameter', severity: 'high', kinds: ['web_app_url'] },
-  { type: 'sqli', title: 'SQL injection in login form', severity: 'critical', kinds: ['web_app_url'] },
-  { type: 'csp-missing', title: 'Content-Security-Policy header missing', severity: 'low', kinds: ['web_app_url'] },
-  { type: 'cookie-insecure', title: 'Session cookie without Secure and HttpOnly flags', severity: 'medium', kinds: ['web_app_url'] },
-  { type: 'api-no-auth', title: 'API endpoint returns data without authentication', severity: 'high', kinds: ['api_base_url'] },
-  { type: 'api-verbose-errors', title: 'API returns stack traces in error responses', severity: 'low', kinds: ['api_base_url'] },
-  { type: 'cors-wildcard', title: 'CORS allows any origin with credentials', severity: 'medium', kinds: ['api_base_url'] },
-  { type: 'dns-zone-transfer', title: 'DNS zone transfer (AXFR) allowed', severity: 'medium', kinds: ['domain'] },
-  { type: 'subdomain-takeover', title: 'Dangling CNAME allows subdomain takeover', severity: 'high', kinds: ['subdomain'] },
-  { type: 'server-banner', title: 'Server version disclosed in banner', severity: 'info', kinds: ['ip_address', 'web_app_url'] },
-  { type: 'ftp-anonymous', title: 'Anonymous FTP login allowed', severity: 'high', kinds: ['ip_address'] },
-];
 
 const T = {
   orgs: { columns: ['id', 'parent_id', 'kind', 'slug', 'name', 'country', 'state', 'time_zone', 'currency', 'partnership_type', 'created_at'], types: ['uuid', 'uuid', 'org_kind', 'text', 'text', 'text', 'text', 'text', 'text', 'partnership_type', 'timestamptz'] },

@@ -4,6 +4,8 @@ import type { Config } from '../config.js';
 import { emailWorker } from './email.js';
 import { purgeWorker } from './purge.js';
 import { reportSchedulesWorker } from './report-schedules.js';
+import { scanRunWorker } from './scan-run.js';
+import { scanSchedulesWorker } from './scan-schedules.js';
 import { notificationsWorker } from './notifications.js';
 import type { SigningKeys } from '../auth/signing-keys.js';
 import { jobsOf, openQueue, type Jobs, type QueueName } from './queue.js';
@@ -37,6 +39,8 @@ const workers: [QueueName, Worker][] = [
   ['email-send', emailWorker],
   ['tenant-purge', purgeWorker()],
   ['report-schedules-due', reportSchedulesWorker()],
+  ['scan-schedules-due', scanSchedulesWorker()],
+  ['scan-run', scanRunWorker()],
   ['notifications-fanout', notificationsWorker()],
 ];
 

@@ -2,7 +2,7 @@ import PgBoss from 'pg-boss';
 import type { Db } from '../db/client.js';
 
 /** The queues Portico runs. Each worker module registers one (see `startJobs`). */
-export const queueNames = ['tenant-purge', 'email-send', 'report-schedules-due', 'notifications-fanout'] as const;
+export const queueNames = ['tenant-purge', 'email-send', 'report-schedules-due', 'scan-schedules-due', 'scan-run', 'notifications-fanout'] as const;
 export type QueueName = (typeof queueNames)[number];
 
 export interface SendOptions {
@@ -26,7 +26,7 @@ export async function openQueue(database: Db): Promise<PgBoss> {
     schema: 'pgboss',
     application_name: 'portico-jobs',
     max: 3,
-    // Cron: the report-schedules tick (bff/jobs/report-schedules.ts) runs every minute.
+    // Cron: the report- and scan-schedules ticks (bff/jobs/report-schedules.ts, scan-schedules.ts) run every minute.
     schedule: true,
   } as ConstructorParameters<typeof PgBoss>[0]);
   boss.on('error', (error: unknown) => console.error('[jobs]', error));

@@ -14,6 +14,7 @@ import {
   scansPerProfileAndDay,
   type LicenceSubject,
 } from '../db/queries/licences.js';
+import { queueNewAssetScans, type ScanRef } from '../db/queries/scans.js';
 import { assets, auditLog, customerMetrics } from '../db/schema.js';
 import { withScope } from '../db/scope.js';
 import { assetKinds, assetValueProblem, normalizeAsset } from '../domain/assets.js';
@@ -33,8 +34,10 @@ import { dbPrincipal, type AppEnv } from '../http/env.js';
 import { IdempotencyKeyHeader, idempotent } from '../http/idempotency.js';
 import { HttpProblem, notFound } from '../http/problem.js';
 import { router } from '../http/router.js';
+import { profileNames, startScanRuns } from '../jobs/scan-run.js';
 import { emailContent } from '../outputs/email/templates.js';
 import { queueEmail, sendQueued } from '../outputs/email/queue.js';
+import { scannerFor } from '../scanner/index.js';
 import { commonErrors, IdParam, json, notFoundError, problem, Timestamp, Uuid } from './schemas.js';
 
 /**
@@ -320,6 +323,8 @@ export function licencesRoutes() {
       const { kind, value } = c.req.valid('json');
       const s = c.var.session;
       const emails: EmailRef[] = [];
+      const scansQueued: ScanRef[] = [];
+      const nameOf = await profileNames(scannerFor(c.var.deps.config, c.var.deps.db));
       const result = await idempotent<z.infer<typeof Asset> | z.infer<typeof AssetDuplicate>>(c, async (tx) => {
         const subject = await managedSubject(tx, id);
         if (!subject.dataVisible) throw notFound('customer');
@@ -351,6 +356,8 @@ export function licencesRoutes() {
             after: { kind, value, normalizedValue },
             requestId: c.var.requestId,
           });
+          // Schedules of the customer that scan new assets run once for this one.
+          scansQueued.push(...(await queueNewAssetScans(tx, id, [row.id], now(c), nameOf)));
         }
         const email = await noticeCrossing(c, tx, id, subject, await readLicence(tx, id, subject, now(c)));
         if (email) emails.push(email);
@@ -359,6 +366,7 @@ export function licencesRoutes() {
           : { status: 200 as const, body: { asset, duplicate: true as const } };
       });
       if (!result.replayed) await sendQueued(c.var.deps.jobs, emails);
+      if (!result.replayed) await startScanRuns(c.var.deps.jobs, scansQueued);
       for (const [name, v] of Object.entries(result.headers ?? {})) c.header(name, v);
       return result.status === 201
         ? c.json(result.body as z.infer<typeof Asset>, 201)

@@ -96,11 +96,12 @@ export async function scansPerProfileAndDay(
 /**
  * Records a notification once per key: of any number of requests observing the same crossing,
  * concurrently or not, exactly one inserts (the others wait on the unique index, then find the
- * row). True when this call recorded it.
+ * row). True when this call recorded it. `category` is what users opt in to or out of
+ * (`scans`, `findings`, …; the column's default when left out).
  */
 export async function recordNotification(
   tx: Tx,
-  n: { tenantId: string; kind: string; dedupeKey: string; title: string; data: Record<string, unknown> },
+  n: { tenantId: string; kind: string; category?: string; dedupeKey: string; title: string; data: Record<string, unknown> },
 ): Promise<boolean> {
   const inserted = await tx
     .insert(notifications)

@@ -9,6 +9,8 @@ import { DataDirInUseError } from './db/lock.js';
 import { apiKeys, orgs } from './db/schema.js';
 import { seed } from './db/seed.js';
 import { isUuid } from './domain/ids.js';
+import { scannerFor } from './scanner/index.js';
+import { SimulatedScanner } from './scanner/simulated.js';
 
 const usage = `Usage: npm run cli -- <command> [options]
 
@@ -22,6 +24,8 @@ Commands:
   api-key list --org <id|slug> [--json]     List an org's keys (prefixes only)
   api-key revoke <key-id>                   Revoke a key
   keys rotate                               Start signing with a new key (old tokens stay valid until they expire)
+  scanner bump-vulndb                       Publish the simulated scanner's next vulnerability-database version
+                                            (the next scan-schedules tick runs schedules with that trigger)
 
 Environment: DATABASE_URL (PostgreSQL; unset = embedded PGlite in PORTICO_DATA_DIR, default .data/)`;
 
@@ -63,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage);
     return command ? 0 : 2;
   }
-  const known = ['migrate', 'seed', 'orgs', 'api-key', 'keys'];
+  const known = ['migrate', 'seed', 'orgs', 'api-key', 'keys', 'scanner'];
   if (!known.includes(command)) throw new UsageError(`Unknown command ${command}`);
 
   const config = loadConfig();
@@ -131,6 +135,13 @@ async function main(argv: string[]): Promise<number> {
         const keys = await SigningKeys.fromDatabase(db, { issuer: config.issuer, audience: config.audience });
         const kid = await keys.rotate();
         console.log(`Now signing with ${kid}; the previous key verifies until its tokens expire.`);
+        return 0;
+      }
+      case 'scanner': {
+        if (sub !== 'bump-vulndb') throw new UsageError('scanner needs bump-vulndb');
+        const scanner = scannerFor(config, db);
+        if (!(scanner instanceof SimulatedScanner)) throw new UsageError(`the ${scanner.name} scanner's database is its vendor's; only the simulated one is bumped here`);
+        console.log(`Vulnerability database now at ${await scanner.bumpVulnerabilityDatabase()}.`);
         return 0;
       }
     }

@@ -22,6 +22,7 @@ import { themesRoutes } from './routes/themes.js';
 import { reportsRoutes } from './routes/reports.js';
 import { reportEmailRoutes } from './routes/report-emails.js';
 import { reportScheduleRoutes } from './routes/report-schedules.js';
+import { searchRoutes } from './routes/search.js';
 import { wellKnownRoutes } from './routes/well-known.js';
 
 export type { Deps } from './http/env.js';
@@ -101,6 +102,7 @@ export function createApp(deps: Deps) {
   app.route('/', themesRoutes());
   app.route('/', reportEmailRoutes());
   app.route('/', reportScheduleRoutes());
+  app.route('/', searchRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'embedSession', {
     type: 'http',

@@ -23,6 +23,7 @@ import { reportsRoutes } from './routes/reports.js';
 import { reportEmailRoutes } from './routes/report-emails.js';
 import { reportScheduleRoutes } from './routes/report-schedules.js';
 import { searchRoutes } from './routes/search.js';
+import { usageRoutes } from './routes/usage.js';
 import { wellKnownRoutes } from './routes/well-known.js';
 
 export type { Deps } from './http/env.js';
@@ -103,6 +104,7 @@ export function createApp(deps: Deps) {
   app.route('/', reportEmailRoutes());
   app.route('/', reportScheduleRoutes());
   app.route('/', searchRoutes());
+  app.route('/', usageRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'embedSession', {
     type: 'http',

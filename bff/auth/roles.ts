@@ -41,17 +41,22 @@ export type Permission =
    * Schedule scans of a customer, change and delete its schedules, run one now. Which customers
    * is RLS's; a customer admin holds a session only while its tenant's delegation is `full`.
    */
-  | 'scans:schedule';
+  | 'scans:schedule'
+  /**
+   * The usage report of the org's portfolios (scans per product, invoiced amounts, ACV); which
+   * customers it covers is RLS's: an account manager's report holds its assigned customers.
+   */
+  | 'usage:read';
 
 /** What each role may do; which rows it may do it to is decided by RLS. */
 const permissions: Record<Role, readonly Permission[]> = {
   msp_admin: [
     'fleet:read', 'customers:read', 'customers:create', 'customers:manage', 'users:read', 'audit:read', 'assets:write',
-    'pricing:manage', 'billing:read', 'quotas:write', 'quotes:read', 'themes:manage', 'reports:send',
+    'pricing:manage', 'billing:read', 'quotas:write', 'quotes:read', 'themes:manage', 'reports:send', 'usage:read',
     'scans:schedule',
   ],
-  msp_analyst: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotes:read', 'scans:schedule'],
-  msp_account_manager: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotes:read', 'reports:send', 'scans:schedule'],
+  msp_analyst: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotes:read', 'usage:read', 'scans:schedule'],
+  msp_account_manager: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotes:read', 'reports:send', 'usage:read', 'scans:schedule'],
   msp_marketing: [],
   customer_admin: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotas:write', 'quotes:read', 'reports:send', 'scans:schedule'],
   customer_viewer: ['fleet:read', 'customers:read'],

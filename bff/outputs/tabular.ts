@@ -126,7 +126,12 @@ const utcDay = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(
  * row. Written with the streaming writer, so rows are serialised as they are added instead of
  * living as an object model until the end.
  */
-export async function toXlsx(table: Table, options: { sheetName: string; created?: Date }): Promise<Uint8Array<ArrayBuffer>> {
+export function toXlsx(table: Table, options: { sheetName: string; created?: Date }): Promise<Uint8Array<ArrayBuffer>> {
+  return toXlsxWorkbook([{ name: options.sheetName, table }], options.created ? { created: options.created } : {});
+}
+
+/** An .xlsx workbook of several sheets, in order, each written as `toXlsx` writes its one. */
+export async function toXlsxWorkbook(sheets: { name: string; table: Table }[], options: { created?: Date } = {}): Promise<Uint8Array<ArrayBuffer>> {
   const output = new PassThrough();
   const chunks: Buffer[] = [];
   output.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -138,7 +143,14 @@ export async function toXlsx(table: Table, options: { sheetName: string; created
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: true });
   workbook.creator = 'Portico';
   if (options.created) workbook.created = options.created;
-  const sheet = workbook.addWorksheet(options.sheetName.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
+  for (const { name, table } of sheets) writeSheet(workbook, name, table);
+  await workbook.commit();
+  await finished;
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+function writeSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, sheetName: string, table: Table): void {
+  const sheet = workbook.addWorksheet(sheetName.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = table.columns.map((c) => ({
     header: c.header,
     width: c.width ?? Math.max(10, c.header.length + 2),
@@ -170,7 +182,4 @@ export async function toXlsx(table: Table, options: { sheetName: string; created
     row.commit();
   }
   sheet.commit();
-  await workbook.commit();
-  await finished;
-  return new Uint8Array(Buffer.concat(chunks));
 }

@@ -151,10 +151,10 @@ for (const backend of backends) {
     const expectedPermissions = {
       msp_admin: [
         'fleet:read', 'customers:read', 'customers:create', 'customers:manage', 'users:read', 'audit:read', 'assets:write',
-        'pricing:manage', 'billing:read', 'quotas:write', 'quotes:read', 'themes:manage', 'reports:send',
+        'pricing:manage', 'billing:read', 'quotas:write', 'quotes:read', 'themes:manage', 'reports:send', 'usage:read',
         'scans:schedule',
       ],
-      msp_analyst: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotes:read', 'scans:schedule'],
+      msp_analyst: ['fleet:read', 'customers:read', 'users:read', 'audit:read', 'assets:write', 'quotes:read', 'usage:read', 'scans:schedule'],
     };
 
     for (const [msp, slug, other] of [['A', seeded.mspA, seeded.mspB], ['B', seeded.mspB, seeded.mspA]] as const) {

@@ -119,8 +119,16 @@ describe('widget bundle', () => {
     assert.ok(codeOf(lazy).includes(CHART_JS_MARKER), 'chart.js is reachable through the dynamic import');
   });
 
+  it('keeps the finding-search entry under 17 KB gzip and free of chart code', () => {
+    const files = closure('msp-finding-search.js');
+    const size = gzipSize(files);
+    console.log(`msp-finding-search: ${(size / 1024).toFixed(1)} KB gzip over ${files.length} files`);
+    assert.ok(size <= 17 * 1024, `msp-finding-search is ${(size / 1024).toFixed(1)} KB gzip, over the 17 KB budget`);
+    assert.ok(!codeOf(files).includes(CHART_JS_MARKER), 'no chart.js in the finding search');
+  });
+
   it('emits one entry per element plus the index', () => {
-    const entries = ['index.js', 'msp-provider.js', 'msp-fleet-table.js', 'msp-license-meter.js', 'msp-customer-detail.js', 'msp-customer-create.js', 'msp-customer-tabs.js', 'msp-ip-distribution.js', 'msp-theme-editor.js', 'msp-report-viewer.js'];
+    const entries = ['index.js', 'msp-provider.js', 'msp-fleet-table.js', 'msp-license-meter.js', 'msp-customer-detail.js', 'msp-customer-create.js', 'msp-customer-tabs.js', 'msp-ip-distribution.js', 'msp-theme-editor.js', 'msp-report-viewer.js', 'msp-finding-search.js'];
     for (const entry of entries) assert.ok(fs.existsSync(path.join(outDir, entry)), entry);
   });
 });

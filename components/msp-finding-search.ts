@@ -1,0 +1,2 @@
+/** Entry point: registers <msp-finding-search>. */
+export * from './finding-search/define.js';

@@ -86,12 +86,12 @@ const settingsUrl = (config: FanoutContext['config']) => `${config.portalUrl}/#/
  * nothing to send.
  */
 async function fanoutTo(ctx: FanoutContext, r: Recipient, now: Date): Promise<FanoutOutcome | undefined> {
-  const user = { tenantId: r.tenantId, userId: r.userId };
-  const principal = { kind: 'user' as const, userId: r.userId, role: r.role, orgId: r.tenantId };
+  const user = { tenantId: r.tenantId, userId: r.id };
+  const principal = { kind: 'user' as const, userId: r.id, role: r.role, orgId: r.tenantId };
   return withScope(ctx.database.db, principal, async (tx) => {
-    await lockRecipient(tx, r.userId);
+    await lockRecipient(tx, r.id);
     // Read again under the lock: a save, or a racing digest that moved the cursor, wins.
-    const settings = await readSettings(tx, r.tenantId, r.userId);
+    const settings = await readSettings(tx, r.tenantId, r.id);
     const { frequency } = settings;
     if (frequency !== 'immediate' && !digestDue(frequency, r.timeZone, settings.digestCursor, settings.updatedAt ?? r.createdAt, now)) return undefined;
     const since = windowStart(frequency, now, r.createdAt, settings.digestCursor);
@@ -118,7 +118,7 @@ async function fanoutTo(ctx: FanoutContext, r: Recipient, now: Date): Promise<Fa
     });
     // The message is about the recipient's own organisation, where its row is visible to it.
     await tx.insert(emailMessages).values({ tenantId: r.tenantId, id: emailId, kind: content.kind, to: [r.email], subject: content.subject, data: content.data });
-    return { userId: r.userId, frequency, emailId, notificationIds: told.map((n) => n.id) };
+    return { userId: r.id, frequency, emailId, notificationIds: told.map((n) => n.id) };
   });
 }
 
@@ -147,7 +147,7 @@ export async function runNotificationFanout(ctx: FanoutContext): Promise<FanoutO
       await sendQueued(ctx.jobs, [{ tenantId: r.tenantId, id: outcome.emailId }]);
     } catch (error) {
       // One user's failure must not hold up the others; the next tick tries again.
-      console.error(`[notifications] ${r.userId}:`, error);
+      console.error(`[notifications] ${r.id}:`, error);
     }
   }
   return outcomes;

@@ -7,7 +7,6 @@ import {
   activityPage,
   assetsInUse,
   currentSubscription,
-  licenceAlertRecipients,
   licenceSubject,
   recordNotification,
   scansBetween,
@@ -36,7 +35,7 @@ import { HttpProblem, notFound } from '../http/problem.js';
 import { router } from '../http/router.js';
 import { profileNames, startScanRuns } from '../jobs/scan-run.js';
 import { emailContent } from '../outputs/email/templates.js';
-import { queueEmail, sendQueued } from '../outputs/email/queue.js';
+import { requestNotificationFanout } from '../jobs/notifications.js';
 import { scannerFor } from '../scanner/index.js';
 import { commonErrors, IdParam, json, notFoundError, problem, Timestamp, Uuid } from './schemas.js';
 
@@ -213,7 +212,6 @@ const getActivity = createRoute({
 
 const iso = (d: Date) => d.toISOString();
 const now = (c: Context<AppEnv>) => c.var.deps.now?.() ?? new Date();
-type EmailRef = { tenantId: string; id: string };
 
 interface MeterReading {
   json: LicenceJson;
@@ -248,19 +246,19 @@ async function readLicence(tx: Tx, id: string, subject: LicenceSubject, at: Date
 }
 
 /**
- * Notices a crossed threshold: records the notification (once per crossing, whatever the number
- * of requests) and, only when this request recorded it, queues the alert to the managing org's
- * admins. Answers the queued email, to hand to the sender after commit.
+ * Notices a crossed threshold: records the notification (category `licences`, once per crossing,
+ * whatever the number of requests). True when this request recorded it: after commit the caller
+ * asks the notification fan-out to tell everyone who may see the customer, as each one's
+ * settings ask (docs/notifications.md).
  */
-async function noticeCrossing(c: Context<AppEnv>, tx: Tx, id: string, subject: LicenceSubject, reading: MeterReading): Promise<EmailRef | null> {
+async function noticeCrossing(c: Context<AppEnv>, tx: Tx, id: string, subject: LicenceSubject, reading: MeterReading): Promise<boolean> {
   const { meter, period } = reading;
-  if (!meter || !reading.alertable || meter.model === 'unlimited') return null;
+  if (!meter || !reading.alertable || meter.model === 'unlimited') return false;
   const crossing = thresholdCrossing(meter, period?.start ?? null);
-  if (!crossing) return null;
-  const recipients = await licenceAlertRecipients(tx, id);
-  const mspName = recipients[0]?.managerName ?? subject.name;
+  if (!crossing) return false;
+  // The alert's subject line is the notification's title (no sender name appears in it).
   const content = emailContent('licence-threshold', {
-    mspName,
+    mspName: subject.name,
     timeZone: subject.timeZone,
     customerName: subject.name,
     model: meter.model,
@@ -271,15 +269,14 @@ async function noticeCrossing(c: Context<AppEnv>, tx: Tx, id: string, subject: L
     period: period ? { start: iso(period.start), end: iso(period.end) } : null,
     customerUrl: `${c.var.deps.config.portalUrl}/#/customers/${id}`,
   });
-  const recorded = await recordNotification(tx, {
+  return recordNotification(tx, {
     tenantId: id,
     kind: 'licence-threshold',
+    category: 'licences',
     dedupeKey: crossing.dedupeKey,
     title: content.subject,
     data: { model: meter.model, quota: meter.quota, used: meter.used, threshold: crossing.threshold, level: meter.level, period: content.data.period ?? null },
   });
-  if (!recorded || recipients.length === 0) return null;
-  return queueEmail(tx, { tenantId: id, kind: 'licence-threshold', to: recipients.map((r) => r.email), subject: content.subject, data: content.data });
 }
 
 /** The customer as its directory entry shows it to the caller (revoked ones too), or a 404. */
@@ -306,15 +303,14 @@ export function licencesRoutes() {
   return router()
     .openapi(getLicence, async (c) => {
       const { id } = c.req.valid('param');
-      const emails: EmailRef[] = [];
+      let noticed = false;
       const licence = await withScope(c.var.deps.db, dbPrincipal(c.var.session), async (tx) => {
         const subject = await managedSubject(tx, id);
         const reading = await readLicence(tx, id, subject, now(c));
-        const email = await noticeCrossing(c, tx, id, subject, reading);
-        if (email) emails.push(email);
+        noticed = await noticeCrossing(c, tx, id, subject, reading);
         return reading.json;
       });
-      await sendQueued(c.var.deps.jobs, emails);
+      if (noticed) await requestNotificationFanout(c.var.deps.jobs);
       c.header('cache-control', 'no-store');
       return c.json(licence, 200);
     })
@@ -322,7 +318,7 @@ export function licencesRoutes() {
       const { id } = c.req.valid('param');
       const { kind, value } = c.req.valid('json');
       const s = c.var.session;
-      const emails: EmailRef[] = [];
+      let noticed = false;
       const scansQueued: ScanRef[] = [];
       const nameOf = await profileNames(scannerFor(c.var.deps.config, c.var.deps.db));
       const result = await idempotent<z.infer<typeof Asset> | z.infer<typeof AssetDuplicate>>(c, async (tx) => {
@@ -359,13 +355,12 @@ export function licencesRoutes() {
           // Schedules of the customer that scan new assets run once for this one.
           scansQueued.push(...(await queueNewAssetScans(tx, id, [row.id], now(c), nameOf)));
         }
-        const email = await noticeCrossing(c, tx, id, subject, await readLicence(tx, id, subject, now(c)));
-        if (email) emails.push(email);
+        noticed = await noticeCrossing(c, tx, id, subject, await readLicence(tx, id, subject, now(c)));
         return created
           ? { status: 201 as const, body: asset, headers: { location: `/v1/customers/${id}/assets/${row.id}` } }
           : { status: 200 as const, body: { asset, duplicate: true as const } };
       });
-      if (!result.replayed) await sendQueued(c.var.deps.jobs, emails);
+      if (!result.replayed && noticed) await requestNotificationFanout(c.var.deps.jobs);
       if (!result.replayed) await startScanRuns(c.var.deps.jobs, scansQueued);
       for (const [name, v] of Object.entries(result.headers ?? {})) c.header(name, v);
       return result.status === 201

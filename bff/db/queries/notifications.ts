@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, gte, inArray, notExists, sql } from 'drizzle-orm';
-import type { Database, Tx } from '../client.js';
+import { queryRows, type Database, type Tx } from '../client.js';
 import { notificationDeliveries, notificationPreferences, notifications, orgs, roleAssignments, users } from '../schema.js';
 import { notificationRecipientRoles, type NotificationFrequency } from '../../domain/notifications.js';
 import { roles, type Role } from '../../auth/roles.js';
@@ -86,24 +86,33 @@ export async function writeSettings(
   return row;
 }
 
+/** A user who receives notifications, with its organisation and settings. */
 export interface SettingsListRow extends SettingsSubject {
   orgName: string;
+  createdAt: Date;
+  /** The organisation's time zone: digests go out at 08:00 there. */
+  timeZone: string;
   settings: NotificationSettings;
 }
 
+const settingsOf = (pref: typeof notificationPreferences.$inferSelect | null): NotificationSettings =>
+  pref ? { frequency: pref.frequency, mutedCategories: pref.mutedCategories, version: pref.version, updatedAt: pref.updatedAt, digestCursor: pref.digestCursor } : defaultSettings();
+
 /**
- * A page of the users who receive notifications that the caller may see, with their settings,
- * ordered by id, after `cursor`.
+ * Active users holding a role that receives notifications, with their settings, ordered by id:
+ * in a scope, those the caller may see (RLS); as the owner, everyone.
  */
-export async function settingsPage(tx: Tx, limit: number, cursor?: string): Promise<SettingsListRow[]> {
-  const rows = await tx
+async function recipientRows(q: Tx | Database, limit?: number, cursor?: string): Promise<SettingsListRow[]> {
+  const query = (q as Tx)
     .select({
       id: users.id,
       tenantId: users.tenantId,
       name: users.name,
       email: users.email,
       status: users.status,
+      createdAt: users.createdAt,
       orgName: orgs.name,
+      timeZone: orgs.timeZone,
       roles: sql<string[]>`array_agg(${roleAssignments.role}::text order by ${roleAssignments.role})`,
       pref: notificationPreferences,
     })
@@ -113,37 +122,23 @@ export async function settingsPage(tx: Tx, limit: number, cursor?: string): Prom
     .leftJoin(notificationPreferences, and(eq(notificationPreferences.tenantId, users.tenantId), eq(notificationPreferences.userId, users.id)))
     .where(and(eq(users.status, 'active'), inArray(roleAssignments.role, [...notificationRecipientRoles]), cursor ? gt(users.id, cursor) : undefined))
     .groupBy(users.tenantId, users.id, orgs.id, notificationPreferences.tenantId, notificationPreferences.userId)
-    .orderBy(asc(users.id))
-    .limit(limit + 1);
-  return rows.map((r) => ({
-    id: r.id,
-    tenantId: r.tenantId,
-    name: r.name,
-    email: r.email,
-    status: r.status,
-    orgName: r.orgName,
-    role: pickRole(r.roles),
-    settings: r.pref
-      ? { frequency: r.pref.frequency, mutedCategories: r.pref.mutedCategories, version: r.pref.version, updatedAt: r.pref.updatedAt, digestCursor: r.pref.digestCursor }
-      : defaultSettings(),
-  }));
+    .orderBy(asc(users.id));
+  const rows = limit === undefined ? await query : await query.limit(limit);
+  return rows.map(({ roles: held, pref, ...r }) => ({ ...r, role: pickRole(held), settings: settingsOf(pref) }));
+}
+
+/** A page (one row more than `limit`, to tell whether another follows) of the users the caller may see, after `cursor`. */
+export function settingsPage(tx: Tx, limit: number, cursor?: string): Promise<SettingsListRow[]> {
+  return recipientRows(tx, limit + 1, cursor);
 }
 
 // --- Fan-out -----------------------------------------------------------------------------
 
 /** A user who may hear about notifications, as the owner reads it (no session). */
-export interface Recipient {
-  userId: string;
-  tenantId: string;
-  name: string;
-  email: string;
+export interface Recipient extends SettingsListRow {
   role: Role;
-  createdAt: Date;
-  /** The home organisation's time zone: digests go out at 08:00 there. */
-  timeZone: string;
-  /** The MSP at the root of the user's organisation tree: the email's sender line. */
+  /** The nearest MSP or partner at or above the user's organisation: the email's sender line. */
   mspName: string;
-  settings: NotificationSettings;
 }
 
 /**
@@ -152,47 +147,18 @@ export interface Recipient {
  * in that user's own scope.
  */
 export async function recipients(db: Database): Promise<Recipient[]> {
-  const msp = sql<string>`(select m.name from portico.org_closure c join ${orgs} m on m.id = c.ancestor_id and m.kind = 'msp'
-                            where c.descendant_id = ${users.tenantId} limit 1)`;
-  const rows = await db
-    .select({
-      userId: users.id,
-      tenantId: users.tenantId,
-      name: users.name,
-      email: users.email,
-      createdAt: users.createdAt,
-      timeZone: orgs.timeZone,
-      orgName: orgs.name,
-      mspName: msp,
-      roles: sql<string[]>`array_agg(${roleAssignments.role}::text order by ${roleAssignments.role})`,
-      pref: notificationPreferences,
-    })
-    .from(users)
-    .innerJoin(roleAssignments, and(eq(roleAssignments.tenantId, users.tenantId), eq(roleAssignments.userId, users.id)))
-    .innerJoin(orgs, eq(orgs.id, users.tenantId))
-    .leftJoin(notificationPreferences, and(eq(notificationPreferences.tenantId, users.tenantId), eq(notificationPreferences.userId, users.id)))
-    .where(and(eq(users.status, 'active'), inArray(roleAssignments.role, [...notificationRecipientRoles])))
-    .groupBy(users.tenantId, users.id, orgs.id, notificationPreferences.tenantId, notificationPreferences.userId)
-    .orderBy(asc(users.id));
-  return rows.map((r) => ({
-    userId: r.userId,
-    tenantId: r.tenantId,
-    name: r.name,
-    email: r.email,
-    role: pickRole(r.roles)!,
-    createdAt: r.createdAt,
-    timeZone: r.timeZone,
-    mspName: r.mspName ?? r.orgName,
-    settings: r.pref
-      ? { frequency: r.pref.frequency, mutedCategories: r.pref.mutedCategories, version: r.pref.version, updatedAt: r.pref.updatedAt, digestCursor: r.pref.digestCursor }
-      : defaultSettings(),
-  }));
-}
-
-/** Whether any notification was created at or after `since` (the owner's cheap first look). */
-export async function anyNotificationSince(db: Database, since: Date): Promise<boolean> {
-  const [row] = await db.select({ id: notifications.id }).from(notifications).where(gte(notifications.createdAt, since)).limit(1);
-  return row !== undefined;
+  const rows = await recipientRows(db);
+  // The nearest seller at or above each organisation: its own for MSP and partner staff, the one
+  // that manages it for a customer's users (the closure is private to the owner).
+  const senders = await queryRows<{ tenant: string; name: string }>(
+    db,
+    sql`select distinct on (c.descendant_id) c.descendant_id::text as tenant, m.name
+          from portico.org_closure c join ${orgs} m on m.id = c.ancestor_id and m.kind in ('msp', 'partner')
+         where c.descendant_id = any(${sql.param([...new Set(rows.map((r) => r.tenantId))])}::uuid[])
+         order by c.descendant_id, c.depth`,
+  );
+  const senderOf = new Map(senders.map((s) => [s.tenant, s.name]));
+  return rows.map((r) => ({ ...r, role: r.role!, mspName: senderOf.get(r.tenantId) ?? r.orgName }));
 }
 
 export interface PendingNotification {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../../bff/db/client.js';
+import { runNotificationFanout } from '../../../bff/jobs/notifications.js';
 import { backends, customerWithDelegation, seededWorld, type World } from '../../helpers/db.js';
 import { expectFieldError, expectProblem } from '../../helpers/problem.js';
 
@@ -76,16 +77,33 @@ for (const backend of backends) {
           sql`select id::text as id, dedupe_key as "dedupeKey", data from notifications where tenant_id = ${id}::uuid and kind = 'licence-threshold' order by created_at, dedupe_key`,
         )
       ).filter((n) => !since?.includes(n.id));
-    const emailsOf = async (id: string, since?: string[]) =>
-      (
-        await owner<{ id: string; to: string[]; subject: string; data: Record<string, unknown>; status: string }>(
-          sql`select id::text as id, "to", subject, data, status::text as status from email_messages where tenant_id = ${id}::uuid and kind = 'licence-threshold' order by created_at`,
+    /**
+     * Runs the notification fan-out (docs/notifications.md) and answers who was emailed about the
+     * tenant's threshold notifications, one row per user and notification; `since` leaves out
+     * notifications that were there before. Alerts reach everyone who may see the customer and
+     * asked for immediate emails: the seed's MSP admins do, the customer's own admins by default.
+     */
+    const alertsOf = async (id: string, since?: string[]) => {
+      await runNotificationFanout({ database: world.database, config: world.config, now: () => new Date(Date.now() + 60_000) });
+      return (
+        await owner<{ notification: string; email: string; role: string; to: string[]; kind: string; mspName: string; title: string; carried: boolean }>(
+          sql`select d.notification_id::text as notification, u.email, r.role::text as role, m."to", m.kind, m.data->>'mspName' as "mspName", n.title,
+                     (m.data->'notifications') @> jsonb_build_array(jsonb_build_object('id', n.id::text, 'title', n.title)) as carried
+                from notification_deliveries d
+                join notifications n on n.tenant_id = d.notification_tenant_id and n.id = d.notification_id
+                join users u on u.tenant_id = d.tenant_id and u.id = d.user_id
+                join role_assignments r on r.tenant_id = u.tenant_id and r.user_id = u.id
+                join email_messages m on m.tenant_id = d.tenant_id and m.id = d.email_id
+               where n.tenant_id = ${id}::uuid and n.kind = 'licence-threshold'
+               order by u.email, n.created_at, n.dedupe_key`,
         )
-      ).filter((e) => !since?.includes(e.id));
+      ).filter((a) => !since?.includes(a.notification));
+    };
     /** The ids of what is recorded now, to leave out later. */
-    const recorded = async (id: string) => [...(await notificationsOf(id)).map((n) => n.id), ...(await emailsOf(id)).map((e) => e.id)];
+    const recorded = async (id: string) => (await notificationsOf(id)).map((n) => n.id);
     const mspAdminEmails = async (msp: string) =>
       (await owner<{ email: string }>(sql`select u.email from users u join role_assignments r on r.user_id = u.id and r.role = 'msp_admin' where u.tenant_id = ${msp}::uuid and u.status = 'active' order by 1`)).map((r) => r.email);
+    const emailsOfRole = (alerts: { email: string; role: string }[], role: string) => [...new Set(alerts.filter((a) => a.role === role).map((a) => a.email))].sort();
 
     /** Gives a customer a fresh per-asset subscription with exactly `assets` distinct assets. */
     async function prepare(id: string, model: 'per_asset' | 'per_scan' | 'unlimited', quota: number | null, assets: number) {
@@ -221,13 +239,13 @@ for (const backend of backends) {
       assert.equal(reused.status, 422);
     });
 
-    test('crossing 90 % records one notification and queues one alert to the MSP admins, however many requests follow', async () => {
+    test('crossing 90 % records one notification and the MSP admins are told once, however many requests follow', async () => {
       const id = await customerWithDelegation(world, 'full', world.orgs.customersA);
       // A quota no seeded subscription has, so every crossing below is new.
       await prepare(id, 'per_asset', 11, 9);
       assert.equal((await licence(id)).level, 'ok');
       const old = await recorded(id);
-      // The customer's own admin crosses it: the alert still goes to the MSP's admins.
+      // The customer's own admin crosses it: the MSP's admins are still told.
       const customerAdmin = await world.customerToken(id, 'customer_admin');
       const res = await postAsset(id, { kind: 'domain', value: 'tenth.example' }, customerAdmin);
       assert.equal(res.status, 201, await res.clone().text());
@@ -238,32 +256,39 @@ for (const backend of backends) {
       await Promise.all(Array.from({ length: 6 }, () => licence(id)));
       const notes = await notificationsOf(id, old);
       assert.deepEqual(notes.map((n) => n.dedupeKey), ['per_asset:11:0.9']);
-      const emails = await emailsOf(id, old);
-      assert.equal(emails.length, 1);
-      assert.deepEqual(emails[0]!.to, await mspAdminEmails(world.orgs.mspA));
-      assert.ok(emails[0]!.to.length > 0);
-      assert.equal(emails[0]!.status, 'queued');
-      assert.deepEqual([emails[0]!.data.level, emails[0]!.data.used, emails[0]!.data.quota, emails[0]!.data.mspName], ['warning', 10, 11, 'Northwind Cyber']);
-      // Using the last licence is the next threshold: one more notification and alert, once.
+      const alerts = await alertsOf(id, old);
+      const admins = await mspAdminEmails(world.orgs.mspA);
+      assert.ok(admins.length > 0);
+      assert.deepEqual(emailsOfRole(alerts, 'msp_admin'), admins);
+      assert.equal(new Set(alerts.map((a) => a.email)).size, alerts.length, 'each user told once');
+      for (const a of alerts.filter((x) => x.role === 'msp_admin')) {
+        assert.deepEqual([a.kind, a.to, a.mspName, a.carried], ['notification', [a.email], 'Northwind Cyber', true]);
+        assert.match(a.title, /: 91 % of licences used$/);
+      }
+      // Using the last licence is the next threshold: one more notification, told once.
       assert.equal((await postAsset(id, { kind: 'domain', value: 'eleventh.example' })).status, 201);
       await Promise.all(Array.from({ length: 4 }, () => licence(id)));
       assert.deepEqual((await notificationsOf(id, old)).map((n) => n.dedupeKey), ['per_asset:11:0.9', 'per_asset:11:1']);
-      assert.equal((await emailsOf(id, old)).length, 2);
+      const both = await alertsOf(id, old);
+      for (const admin of admins) assert.equal(both.filter((a) => a.email === admin).length, 2, admin);
+      assert.deepEqual(await alertsOf(id, old), both, 'a later fan-out tells nothing twice');
     });
 
-    test("a sub-partner's customer alerts the sub-partner's admins, in its name", async () => {
+    test("a sub-partner's customer: the sub-partner's admins are told in its name, the MSP's (who see its tree) in theirs", async () => {
       const id = world.orgs.customersPartner[0]!;
       await prepare(id, 'per_asset', 11, 9);
       const old = await recorded(id);
       assert.equal((await postAsset(id, { kind: 'domain', value: 'partner-tenth.example' })).status, 201);
-      const [email, ...more] = await emailsOf(id, old);
-      assert.deepEqual(more, []);
-      assert.deepEqual(email!.to, await mspAdminEmails(world.orgs.partner));
-      assert.ok(email!.to.length > 0);
-      assert.equal(email!.data.mspName, 'Harbor IT Partners');
+      const alerts = await alertsOf(id, old);
+      const partnerAdmins = await mspAdminEmails(world.orgs.partner);
+      assert.ok(partnerAdmins.length > 0);
+      for (const email of partnerAdmins) assert.deepEqual(alerts.filter((a) => a.email === email).map((a) => a.mspName), ['Harbor IT Partners'], email);
+      for (const email of await mspAdminEmails(world.orgs.mspA)) assert.deepEqual(alerts.filter((a) => a.email === email).map((a) => a.mspName), ['Northwind Cyber'], email);
+      // MSP B sees nothing of it.
+      for (const email of await mspAdminEmails(world.orgs.mspB)) assert.ok(!alerts.some((a) => a.email === email), email);
     });
 
-    test('requests crossing at the same moment record one notification and one email', async () => {
+    test('requests crossing at the same moment record one notification, told to each user once', async () => {
       const id = world.orgs.customersA[6]!;
       await prepare(id, 'per_asset', 20, 16);
       const old = await recorded(id);
@@ -279,7 +304,9 @@ for (const backend of backends) {
       await Promise.all(Array.from({ length: 8 }, () => licence(id)));
       assert.equal((await licence(id)).used, 19);
       assert.deepEqual((await notificationsOf(id, old)).map((n) => n.dedupeKey), ['per_asset:20:0.9']);
-      assert.equal((await emailsOf(id, old)).length, 1);
+      const alerts = await alertsOf(id, old);
+      assert.deepEqual(emailsOfRole(alerts, 'msp_admin'), await mspAdminEmails(world.orgs.mspA));
+      assert.equal(new Set(alerts.map((a) => a.email)).size, alerts.length, 'each user told once');
     });
 
     test('unlimited licences never record a notification', async () => {
@@ -290,7 +317,7 @@ for (const backend of backends) {
       const body = await licence(id);
       assert.deepEqual([body.level, body.used, body.quota, body.warnAt], ['unlimited', 12, null, null]);
       assert.deepEqual(await notificationsOf(id, old), []);
-      assert.deepEqual(await emailsOf(id, old), []);
+      assert.deepEqual(await alertsOf(id, old), []);
     });
 
     test("trial days left follow the injected clock: rounded up, 0 once past", async () => {

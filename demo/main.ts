@@ -13,6 +13,7 @@ import { executiveReportPage } from './executive-report.js';
 import { brandingPage } from './branding.js';
 import { h, lang, type PageContext } from './dom.js';
 import { tagForm } from './fleet-tags.js';
+import { notificationsPage } from './notifications.js';
 import { pricingPage } from './pricing.js';
 import { projectKeysPage } from './project-keys.js';
 
@@ -295,11 +296,12 @@ const sections: Record<string, { title: string; lede: string; pages: SubPage[] }
   },
   settings: {
     title: 'Settings',
-    lede: 'Your prices, prepaid project keys, and the branding your customers see: your fleet theme and each customer\'s own.',
+    lede: 'Your prices, prepaid project keys, the branding your customers see (your fleet theme and each customer\'s own), and how you hear about what happens.',
     pages: [
       { id: 'pricing', label: 'Pricing', render: (ctx) => pricingPage(ctx) },
       { id: 'project-keys', label: 'Project keys', render: (ctx) => projectKeysPage(ctx) },
       { id: 'branding', label: 'Branding', render: (ctx, [customerId]) => brandingPage(ctx, customerId ? [customerId] : [], (id) => (location.hash = `#/settings/branding${id ? `/${encodeURIComponent(id)}` : ''}`)) },
+      { id: 'notifications', label: 'Notifications', render: (ctx, [userId]) => notificationsPage(ctx, userId, (id) => history.replaceState(null, '', `#/settings/notifications${id ? `/${encodeURIComponent(id)}` : ''}`)) },
     ],
   },
 };

@@ -62,10 +62,13 @@ const Settings = z
   })
   .openapi('NotificationPreferences');
 type SettingsJson = z.infer<typeof Settings>;
+/** What the settings endpoints answer (for the widget, which imports the types only). */
+export type NotificationSettingsJson = SettingsJson;
 
 const SettingsUpdate = z
   .object({ frequency: Frequency, mutedCategories: MutedCategories })
   .openapi('NotificationPreferencesUpdate');
+export type NotificationSettingsUpdate = z.infer<typeof SettingsUpdate>;
 
 const SettingsConflict = Problem.extend({
   current: Settings.describe('What is saved now; re-apply the change to it and send its version'),
@@ -85,6 +88,7 @@ const UserSettings = z
     updatedAt: Timestamp.nullable(),
   })
   .openapi('UserNotificationPreferences');
+export type UserNotificationSettingsJson = z.infer<typeof UserSettings>;
 const UserSettingsPage = z.object({ items: z.array(UserSettings), nextCursor: z.string().nullable() }).openapi('UserNotificationPreferencesPage');
 
 const ListQuery = z.object({

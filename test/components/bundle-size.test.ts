@@ -127,8 +127,16 @@ describe('widget bundle', () => {
     assert.ok(!codeOf(files).includes(CHART_JS_MARKER), 'no chart.js in the finding search');
   });
 
+  it('keeps the notification-settings entry under 16 KB gzip', () => {
+    const initial = closure('msp-notification-settings.js', { lazy: false });
+    const size = gzipSize(initial);
+    console.log(`msp-notification-settings: ${(size / 1024).toFixed(1)} KB gzip over ${initial.length} files`);
+    assert.ok(size <= 16 * 1024, `msp-notification-settings is ${(size / 1024).toFixed(1)} KB gzip, over the 16 KB budget`);
+    assert.ok(!codeOf(initial).includes(CHART_JS_MARKER), 'no chart.js in the notification settings');
+  });
+
   it('emits one entry per element plus the index', () => {
-    const entries = ['index.js', 'msp-provider.js', 'msp-fleet-table.js', 'msp-license-meter.js', 'msp-customer-detail.js', 'msp-customer-create.js', 'msp-customer-tabs.js', 'msp-ip-distribution.js', 'msp-theme-editor.js', 'msp-report-viewer.js', 'msp-finding-search.js'];
+    const entries = ['index.js', 'msp-provider.js', 'msp-fleet-table.js', 'msp-license-meter.js', 'msp-customer-detail.js', 'msp-customer-create.js', 'msp-customer-tabs.js', 'msp-ip-distribution.js', 'msp-theme-editor.js', 'msp-report-viewer.js', 'msp-finding-search.js', 'msp-notification-settings.js'];
     for (const entry of entries) assert.ok(fs.existsSync(path.join(outDir, entry)), entry);
   });
 });

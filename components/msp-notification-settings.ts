@@ -1,0 +1,2 @@
+/** Entry point: registers <msp-notification-settings>. */
+export * from './notification-settings/define.js';

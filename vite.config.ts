@@ -26,6 +26,7 @@ export default defineConfig({
         'msp-notification-settings': 'components/msp-notification-settings.ts',
         'msp-finding-search': 'components/msp-finding-search.ts',
         'msp-theme-editor': 'components/msp-theme-editor.ts',
+        'msp-usage-report': 'components/msp-usage-report.ts',
       },
       formats: ['es'],
     },

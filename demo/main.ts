@@ -5,6 +5,7 @@ import '../components/customer-create/define.js';
 import '../components/customer-detail/define.js';
 import '../components/customer-tabs/define.js';
 import '../components/report-viewer/define.js';
+import '../components/usage-report/define.js';
 import { presetNames } from '../themes/loader.js';
 import './demo.css';
 import { isUuid } from '../bff/domain/ids.js';
@@ -16,6 +17,7 @@ import { tagForm } from './fleet-tags.js';
 import { notificationsPage } from './notifications.js';
 import { pricingPage } from './pricing.js';
 import { projectKeysPage } from './project-keys.js';
+import { usagePage } from './usage.js';
 
 /**
  * The demo MSP portal. Everything here is what an MSP writes in its own portal: a session
@@ -288,10 +290,11 @@ interface SubPage {
 const sections: Record<string, { title: string; lede: string; pages: SubPage[] }> = {
   reports: {
     title: 'Reports',
-    lede: 'What you bill your customers, period by period, and each customer\'s branded executive report.',
+    lede: 'What you bill your customers, period by period, each customer\'s branded executive report, and your usage report.',
     pages: [
       { id: 'billing', label: 'Billing', render: (ctx, [period]) => billingPage(ctx, period, (label) => (location.hash = `#/reports/billing/${label}`)) },
       { id: 'executive', label: 'Executive report', render: (ctx, [id]) => executiveReportPage(ctx, id, (next) => (location.hash = `#/reports/executive/${encodeURIComponent(next)}`)) },
+      { id: 'usage', label: 'Usage', render: (ctx, [type, period]) => usagePage(ctx, type, period, (t, p) => history.replaceState(null, '', `#/reports/usage/${t}${p ? `/${p}` : ''}`)) },
     ],
   },
   settings: {

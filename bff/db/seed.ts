@@ -430,6 +430,8 @@ export async function seed(db: Database, options: SeedOptions): Promise<SeedResu
 
   seedReportSchedules(rows, { A: mspA, B: mspB }, { A: staffA[seeded.staff.admin]!, B: staffB[seeded.staff.admin]! }, r, now);
 
+  seedScanHistory(rows, prng((options.seed ?? 42) ^ 0x05ca1e), today);
+
   seedFleetOperations(rows, { A: mspA, B: mspB }, { A: staffA, B: staffB }, r, now);
 
   // Parents before children (the closure trigger needs the parent's rows).
@@ -550,6 +552,32 @@ function seedPricing(
   for (const [seller, code, ips, months, purchase, selling, assign] of keys) {
     const redeemedBy = seller === 'partner' ? null : admins[seller];
     rows.project_keys.push([sellers[seller], r.uuid(), code, ips, months, priceLists[seller].currency, purchase, selling, assign ? customerOf(seller) : null, iso(new Date(today.getTime() - r.int(10, 90) * DAY)), redeemedBy]);
+  }
+}
+
+/**
+ * A year of scans before the last 90 days, for the usage report's months and billing periods:
+ * each customer that scans runs one to three products' profiles on its own cadence from the day
+ * it became a customer, and stops when it cancelled. Drawn from a generator of its own, so every
+ * other seeded value stays as it was.
+ */
+function seedScanHistory(rows: Record<Table, Value[][]>, r: ReturnType<typeof prng>, today: Date): void {
+  const since = new Map(rows.orgs.map((o) => [o[0] as string, Date.parse(o[10] as string)]));
+  const cancelled = new Map(rows.subscriptions.map((s) => [s[0] as string, s[13] === null ? Infinity : Date.parse(s[13] as string)]));
+  for (const profile of rows.customer_profiles) {
+    const tenant = profile[0] as string;
+    if (profile[1] === 'invited') continue;
+    const cadence = r.pick([7, 14, 14, 30]);
+    const mine = profiles.filter(() => r.next() < 0.45);
+    if (mine.length === 0) mine.push(r.pick(profiles));
+    for (let d = 91 + r.int(0, cadence - 1); d <= 365; d += cadence) {
+      const at = new Date(today.getTime() - d * DAY + r.int(1, 5) * 3_600_000);
+      if (at.getTime() < (since.get(tenant) ?? 0) || at.getTime() >= (cancelled.get(tenant) ?? Infinity)) continue;
+      for (const p of mine) {
+        if (r.next() < 0.15) continue; // a skipped run now and then
+        rows.scans.push([tenant, r.uuid(), p, 'completed', iso(at), iso(new Date(at.getTime() + r.int(8, 90) * 60_000)), 0]);
+      }
+    }
   }
 }
 

@@ -20,6 +20,7 @@ export interface MspEventMap {
   'msp-theme-change': { name: string; mode: string; logo: string | null };
   'msp-report-period-change': { customerId: string; from: string; to: string };
   'msp-report-email-sent': { customerId: string; id: string; emailId: string; recipients: string[]; period: { from: string; to: string } };
+  'msp-usage-change': { type: 'mssp' | 'reseller'; period: string; seller: string };
 }
 
 type MspEvents = { [K in keyof MspEventMap]: CustomEvent<MspEventMap[K]> };

@@ -14,3 +14,10 @@ export function saveBlob(root: ParentNode, blob: Blob, filename: string): void {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** The file name a response's `Content-Disposition` gives, else `fallback`. */
+export function attachmentName(response: Response, fallback: string): string {
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const named = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
+  return named ? decodeURIComponent(named) : fallback;
+}

@@ -135,6 +135,16 @@ describe('widget bundle', () => {
     assert.ok(!codeOf(initial).includes(CHART_JS_MARKER), 'no chart.js in the notification settings');
   });
 
+  it('keeps the usage-report entry under 22 KB gzip, with chart.js only behind a dynamic import', () => {
+    const initial = closure('msp-usage-report.js', { lazy: false });
+    const size = gzipSize(initial);
+    console.log(`msp-usage-report: ${(size / 1024).toFixed(1)} KB gzip over ${initial.length} files (charts load later)`);
+    assert.ok(size <= 22 * 1024, `msp-usage-report is ${(size / 1024).toFixed(1)} KB gzip, over the 22 KB budget`);
+    assert.ok(!codeOf(initial).includes(CHART_JS_MARKER), 'chart.js is not in the initial closure of msp-usage-report');
+    const lazy = closure('msp-usage-report.js').filter((f) => !initial.includes(f));
+    assert.ok(codeOf(lazy).includes(CHART_JS_MARKER), 'chart.js is reachable through the dynamic import');
+  });
+
   it('emits one entry per element plus the index', () => {
     const entries = ['index.js', 'msp-provider.js', 'msp-fleet-table.js', 'msp-license-meter.js', 'msp-customer-detail.js', 'msp-customer-create.js', 'msp-customer-tabs.js', 'msp-ip-distribution.js', 'msp-theme-editor.js', 'msp-report-viewer.js', 'msp-finding-search.js', 'msp-notification-settings.js'];
     for (const entry of entries) assert.ok(fs.existsSync(path.join(outDir, entry)), entry);

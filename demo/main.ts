@@ -17,6 +17,7 @@ import { tagForm } from './fleet-tags.js';
 import { notificationsPage } from './notifications.js';
 import { pricingPage } from './pricing.js';
 import { projectKeysPage } from './project-keys.js';
+import { searchPage } from './search.js';
 import { usagePage } from './usage.js';
 
 /**
@@ -295,6 +296,22 @@ const sections: Record<string, { title: string; lede: string; pages: SubPage[] }
       { id: 'billing', label: 'Billing', render: (ctx, [period]) => billingPage(ctx, period, (label) => (location.hash = `#/reports/billing/${label}`)) },
       { id: 'executive', label: 'Executive report', render: (ctx, [id]) => executiveReportPage(ctx, id, (next) => (location.hash = `#/reports/executive/${encodeURIComponent(next)}`)) },
       { id: 'usage', label: 'Usage', render: (ctx, [type, period]) => usagePage(ctx, type, period, (t, p) => history.replaceState(null, '', `#/reports/usage/${t}${p ? `/${p}` : ''}`)) },
+    ],
+  },
+  search: {
+    title: 'Search',
+    lede: 'Findings across every customer you look after: which still accept legacy SMTP AUTH, run an outdated OpenSSH, serve an expired certificate.',
+    pages: [
+      {
+        id: 'findings',
+        label: 'Findings',
+        render: (ctx, [query]) =>
+          searchPage(ctx, query, (id, name, text) => {
+            history.replaceState(null, '', `#/search/findings${text ? `/${encodeURIComponent(text)}` : ''}`);
+            knownNames.set(id, name);
+            location.hash = `#/customers/${encodeURIComponent(id)}`;
+          }),
+      },
     ],
   },
   settings: {

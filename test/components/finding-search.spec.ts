@@ -8,7 +8,7 @@ type Search = HTMLElementTagNameMap['msp-finding-search'];
 
 const text = (el: Element) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ').trim();
 const $ = <T extends Element = HTMLElement>(el: Element, selector: string) => el.shadowRoot!.querySelector<T>(selector);
-const $$ = <T extends Element = HTMLElement>(el: Element, selector: string) => [...el.shadowRoot!.querySelectorAll<T>(selector)];
+const $$ = <T extends Element = HTMLElement>(el: Element, selector: string) => Array.from(el.shadowRoot!.querySelectorAll<T>(selector));
 const searches = () => requests.filter((r) => new URL(r.url).pathname === '/v1/search/findings').map((r) => new URL(r.url).searchParams);
 
 function group(i: number, overrides: Partial<FindingSearchGroup> = {}): FindingSearchGroup {
@@ -84,7 +84,7 @@ describe('<msp-finding-search>', () => {
     assert.equal($(el, '[part="summary"]')!.textContent!.trim(), '9 findings at 2 customers');
     const first = $(el, '.group')!;
     // Counts per severity in words, not colour alone.
-    assert.deepEqual([...first.querySelectorAll('.severities li')].map((li) => li.textContent!.trim()), ['1 critical', '4 high', '2 medium']);
+    assert.deepEqual(Array.from(first.querySelectorAll('.severities li')).map((li) => li.textContent!.trim()), ['1 critical', '4 high', '2 medium']);
     assert.ok(first.textContent!.includes('7 findings'));
     await expectNoAxeViolations(el);
   });
@@ -102,7 +102,7 @@ describe('<msp-finding-search>', () => {
     assert.equal(toggle.getAttribute('aria-expanded'), 'true');
     const panel = el.shadowRoot!.getElementById(toggle.getAttribute('aria-controls')!)!;
     assert.ok(panel, 'aria-controls names the panel');
-    const cells = [...panel.querySelectorAll('tbody tr:first-child > *')].map((c) => c.textContent!.replace(/\s+/g, ' ').trim());
+    const cells = Array.from(panel.querySelectorAll('tbody tr:first-child > *')).map((c) => c.textContent!.replace(/\s+/g, ' ').trim());
     assert.deepEqual(cells, ['Critical', 'Legacy SMTP AUTH enabled on mail gateway smtp-legacy-auth', 'mail.customer-1.example', 'Open', '1 Oct 2026', '20 Nov 2026']);
     assert.ok(panel.textContent!.includes('Showing the worst 1 of 7 matches'), panel.textContent!);
     await expectNoAxeViolations(el);
@@ -124,7 +124,7 @@ describe('<msp-finding-search>', () => {
     await until(() => searches().at(-1)?.get('severity') === 'critical,high', 'severity filter');
 
     const [typeSelect, statusSelect, ageSelect] = $$<HTMLSelectElement>(el, 'select');
-    assert.deepEqual([...typeSelect!.options].map((o) => o.textContent), ['All types', 'smtp-legacy-auth (12)', 'dmarc-missing (3)']);
+    assert.deepEqual(Array.from(typeSelect!.options).map((o) => o.textContent), ['All types', 'smtp-legacy-auth (12)', 'dmarc-missing (3)']);
     typeSelect!.value = 'dmarc-missing';
     typeSelect!.dispatchEvent(new Event('change'));
     await until(() => searches().at(-1)?.get('type') === 'dmarc-missing', 'type filter');

@@ -1,5 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { countAssets, type AssetKind } from '../../domain/assets.js';
+import { categoryOfKind } from '../../domain/notifications.js';
 import { queryRows, type Tx } from '../client.js';
 import { auditLog, notifications, users } from '../schema.js';
 
@@ -97,7 +98,7 @@ export async function scansPerProfileAndDay(
  * Records a notification once per key: of any number of requests observing the same crossing,
  * concurrently or not, exactly one inserts (the others wait on the unique index, then find the
  * row). True when this call recorded it. `category` is what users opt in to or out of
- * (`scans`, `findings`, …; the column's default when left out).
+ * (`scans`, `findings`, …; by default the one the kind belongs to, domain/notifications.ts).
  */
 export async function recordNotification(
   tx: Tx,
@@ -105,18 +106,10 @@ export async function recordNotification(
 ): Promise<boolean> {
   const inserted = await tx
     .insert(notifications)
-    .values(n)
+    .values({ ...n, category: n.category ?? categoryOfKind(n.kind) })
     .onConflictDoNothing({ target: [notifications.tenantId, notifications.kind, notifications.dedupeKey] })
     .returning({ id: notifications.id });
   return inserted.length > 0;
-}
-
-/** The admins of the org that manages a customer, with that org's name (see migration 0009). */
-export async function licenceAlertRecipients(tx: Tx, customerId: string): Promise<{ managerName: string; email: string }[]> {
-  return queryRows<{ managerName: string; email: string }>(
-    tx,
-    sql`select manager_name as "managerName", email from portico.licence_alert_recipients(${customerId}::uuid)`,
-  );
 }
 
 export interface ActivityRow {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -12,6 +12,7 @@ import { findingSearchQuery, searchFindings, type FindingSearch } from '../../bf
 import { withScope, type Principal } from '../../bff/db/scope.js';
 import { seeded } from '../../bff/db/seed.js';
 import { prepareBenchDatabase } from './bench-db.js';
+import { startBff } from './bff-process.js';
 import { cpuModel, loadAverage, n, positiveInt, writeGeneratedSection } from './report.js';
 
 /**
@@ -105,31 +106,6 @@ function searchOf(query: Record<string, string>): FindingSearch {
     limit: 20,
     top: 5,
   };
-}
-
-async function startBff(url: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'bff-server.ts')], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: url, PORTICO_RATE_LIMIT: '100000000' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let buffer = '';
-    const timer = setTimeout(() => reject(new Error('the BFF did not start within 60 s')), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const line = buffer.split('\n').find((l) => l.startsWith('{'));
-      if (line) {
-        clearTimeout(timer);
-        resolve((JSON.parse(line) as { port: number }).port);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the BFF exited with code ${code} before listening`));
-    });
-  });
-  return { child, port };
 }
 
 interface Caller {

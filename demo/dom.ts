@@ -160,3 +160,27 @@ export function showFieldErrors(root: HTMLElement, problem: Problem): string[] {
 export function clearFieldErrors(root: HTMLElement) {
   for (const input of Array.from(root.querySelectorAll<HTMLInputElement>('[aria-invalid="true"]'))) setFieldError(input, null);
 }
+
+/** What a page reuses from the portal's `<msp-provider>` (its full API is in components/README.md). */
+interface PortalProvider extends HTMLElement {
+  apiBase: string;
+  theme: unknown;
+  fetchSession: () => Promise<{ token: string; expiresAt: string }>;
+}
+
+/**
+ * An `<msp-provider>` for a page's widgets, on the portal's session and theme. The widgets read
+ * their API client from the nearest provider, and a page lives outside the portal's own.
+ */
+export function pageProvider(id: string, ...widgets: HTMLElement[]): HTMLElement {
+  const portal = document.getElementById('provider') as PortalProvider | null;
+  const provider = document.createElement('msp-provider') as PortalProvider;
+  provider.id = id;
+  if (portal) {
+    provider.apiBase = portal.apiBase;
+    provider.theme = portal.theme;
+    provider.fetchSession = portal.fetchSession;
+  }
+  provider.append(...widgets);
+  return provider;
+}

@@ -1,4 +1,4 @@
-import { h, problemOf, type PageContext } from './dom.js';
+import { h, pageProvider, problemOf, type PageContext } from './dom.js';
 
 /**
  * Reports → Executive report: a customer picker over the fleet and the `<msp-report-viewer>`
@@ -9,13 +9,6 @@ import { h, problemOf, type PageContext } from './dom.js';
 interface FleetItem {
   id: string;
   name: string;
-}
-
-/** What the page reuses from the portal's `<msp-provider>` (its full API is in components/README.md). */
-interface PortalProvider extends HTMLElement {
-  apiBase: string;
-  theme: unknown;
-  fetchSession: () => Promise<{ token: string; expiresAt: string }>;
 }
 
 export async function executiveReportPage(ctx: PageContext, customerId: string | undefined, choose: (id: string) => void): Promise<HTMLElement> {
@@ -38,20 +31,10 @@ export async function executiveReportPage(ctx: PageContext, customerId: string |
   // One organisation needs no choice, but keeps its name on screen.
   if (customers.length === 1) picker.disabled = true;
 
-  // The widgets read their API client from the nearest provider. This page lives outside the
-  // portal's own provider, so it gets one of its own on the same session and theme.
-  const portal = document.getElementById('provider') as PortalProvider | null;
-  const provider = document.createElement('msp-provider') as PortalProvider;
-  provider.id = 'report-provider';
-  if (portal) {
-    provider.apiBase = portal.apiBase;
-    provider.theme = portal.theme;
-    provider.fetchSession = portal.fetchSession;
-  }
   const viewer = document.createElement('msp-report-viewer');
   viewer.id = 'report-viewer';
   viewer.setAttribute('customer-id', selected.id);
-  provider.append(viewer);
+  const provider = pageProvider('report-provider', viewer);
 
   return h('div', { class: 'executive-report' }, pickerField, provider);
 }

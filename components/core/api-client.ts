@@ -1,4 +1,5 @@
 import { ApiError, classifyProblem, type MspErrorDetail, type ProblemBody } from './errors.js';
+import { attachmentName } from './download.js';
 import type {
   ActivityPage,
   Customer,
@@ -210,9 +211,7 @@ export class ApiClient {
     const query = fleetQuery(filters);
     query.set('format', format);
     const response = await this.request('/v1/fleet/export', { query, headers: { accept: '*/*' } });
-    const disposition = response.headers.get('content-disposition') ?? '';
-    const named = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
-    return { blob: await response.blob(), filename: named ? decodeURIComponent(named) : `fleet.${format}` };
+    return { blob: await response.blob(), filename: attachmentName(response, `fleet.${format}`) };
   }
 
   /** One customer with its ETag (the `If-Match` of every change to it). */

@@ -3,6 +3,7 @@
  * renewal after a 401, problems turned into `ApiError`s).
  */
 import type { ApiClient } from '../core/api-client.js';
+import { attachmentName } from '../core/download.js';
 import type { ExecutiveReport, ReportEmailPreview, ReportEmailPreviewLink, ReportEmailSent } from '../core/api-types.js';
 import type { ReportPeriod } from './period.js';
 
@@ -35,9 +36,7 @@ export async function fetchReportPdf(
     headers: { accept: 'application/pdf' },
     ...(signal ? { signal } : {}),
   });
-  const disposition = response.headers.get('content-disposition') ?? '';
-  const named = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
-  const filename = named ? decodeURIComponent(named) : `executive-report-${report.customer.slug}-${report.period.from}-${report.period.to}.pdf`;
+  const filename = attachmentName(response, `executive-report-${report.customer.slug}-${report.period.from}-${report.period.to}.pdf`);
   const reader = response.body?.getReader();
   if (!reader) return { blob: await response.blob(), filename };
   const parts: Uint8Array[] = [];

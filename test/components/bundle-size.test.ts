@@ -109,14 +109,6 @@ describe('widget bundle', () => {
     assert.ok(codeOf(closure('msp-theme-editor.js')).includes('Quota reached'), 'the licence meter is reachable through its dynamic import');
   });
 
-  it('keeps the scan-schedules entry under 20 KB gzip, without chart.js', () => {
-    const files = closure('msp-scan-schedules.js');
-    const size = gzipSize(files);
-    console.log(`msp-scan-schedules: ${(size / 1024).toFixed(1)} KB gzip over ${files.length} files`);
-    assert.ok(size <= 20 * 1024, `msp-scan-schedules is ${(size / 1024).toFixed(1)} KB gzip, over the 20 KB budget`);
-    assert.ok(!codeOf(files).includes(CHART_JS_MARKER), 'no chart.js in the scan schedules');
-  });
-
   it('keeps the report-viewer entry under 28 KB gzip, with chart.js only behind a dynamic import', () => {
     const initial = closure('msp-report-viewer.js', { lazy: false });
     const size = gzipSize(initial);

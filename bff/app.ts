@@ -22,6 +22,7 @@ import { themesRoutes } from './routes/themes.js';
 import { reportsRoutes } from './routes/reports.js';
 import { reportEmailRoutes } from './routes/report-emails.js';
 import { reportScheduleRoutes } from './routes/report-schedules.js';
+import { scanScheduleRoutes } from './routes/scan-schedules.js';
 import { searchRoutes } from './routes/search.js';
 import { usageRoutes } from './routes/usage.js';
 import { wellKnownRoutes } from './routes/well-known.js';
@@ -103,6 +104,7 @@ export function createApp(deps: Deps) {
   app.route('/', themesRoutes());
   app.route('/', reportEmailRoutes());
   app.route('/', reportScheduleRoutes());
+  app.route('/', scanScheduleRoutes());
   app.route('/', searchRoutes());
   app.route('/', usageRoutes());
 

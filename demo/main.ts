@@ -6,6 +6,7 @@ import '../components/customer-detail/define.js';
 import '../components/customer-tabs/define.js';
 import '../components/report-viewer/define.js';
 import '../components/usage-report/define.js';
+import '../components/scan-schedules/define.js';
 import { presetNames } from '../themes/loader.js';
 import './demo.css';
 import { isUuid } from '../bff/domain/ids.js';
@@ -17,6 +18,7 @@ import { tagForm } from './fleet-tags.js';
 import { notificationsPage } from './notifications.js';
 import { pricingPage } from './pricing.js';
 import { projectKeysPage } from './project-keys.js';
+import { scansPage } from './scans.js';
 import { searchPage } from './search.js';
 import { usagePage } from './usage.js';
 
@@ -185,6 +187,8 @@ function applyTheme(name: string) {
   if (name !== TENANT_THEME) document.documentElement.dataset.theme = name;
   const provider = document.getElementById('provider') as ProviderElement | null;
   if (provider) provider.theme = name;
+  // The pages' own providers (demo/dom.ts pageProvider) follow the portal's.
+  for (const page of Array.from(document.querySelectorAll<ProviderElement>('msp-provider[data-page-provider]'))) page.theme = name;
   if (name !== TENANT_THEME) showPortalLogo(null);
   localStorage.setItem(THEME_KEY, name);
 }
@@ -277,9 +281,7 @@ async function signIn(persona: Persona) {
 // --- Routes --------------------------------------------------------------------------------------
 
 
-const placeholders: Record<string, [string, string]> = {
-  scans: ['Scans', 'Scan schedules across your customers will appear here.'],
-};
+const placeholders: Record<string, [string, string]> = {};
 
 /** A page under Reports or Settings: the portal's own code over the BFF, in demo/<page>.ts. */
 interface SubPage {
@@ -297,6 +299,11 @@ const sections: Record<string, { title: string; lede: string; pages: SubPage[] }
       { id: 'executive', label: 'Executive report', render: (ctx, [id]) => executiveReportPage(ctx, id, (next) => (location.hash = `#/reports/executive/${encodeURIComponent(next)}`)) },
       { id: 'usage', label: 'Usage', render: (ctx, [type, period]) => usagePage(ctx, type, period, (t, p) => history.replaceState(null, '', `#/reports/usage/${t}${p ? `/${p}` : ''}`)) },
     ],
+  },
+  scans: {
+    title: 'Scans',
+    lede: 'Scans that run themselves: daily, weekly or monthly at a time in each customer\'s own zone, and whenever a new asset turns up or the vulnerability database is updated.',
+    pages: [{ id: 'schedules', label: 'Schedules', render: (ctx, [id]) => scansPage(ctx, id, (next) => (location.hash = `#/scans/schedules/${encodeURIComponent(next)}`)) }],
   },
   search: {
     title: 'Search',

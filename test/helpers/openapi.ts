@@ -378,6 +378,10 @@ export const collections: Record<string, Collection> = {
     scope: 'visible',
     objects: (world) => queryRows<AddressableObject>(world.database.db, sql`select id, tenant_id as tenant from report_schedules order by id`),
   },
+  'scan-schedules': {
+    scope: 'visible',
+    objects: (world) => queryRows<AddressableObject>(world.database.db, sql`select id, tenant_id as tenant from scan_schedules order by id`),
+  },
   // A signed link per seeded schedule, borrowing its creator's access (the id is the token).
   'report-links': {
     scope: 'visible',
@@ -437,6 +441,13 @@ const customerDataRoutes = new Set([
   'GET /v1/customers/{id}/report-schedules/{scheduleId}',
   'PUT /v1/customers/{id}/report-schedules/{scheduleId}',
   'DELETE /v1/customers/{id}/report-schedules/{scheduleId}',
+  'GET /v1/customers/{id}/scan-schedules',
+  'POST /v1/customers/{id}/scan-schedules',
+  'GET /v1/customers/{id}/scan-schedules/{scheduleId}',
+  'PUT /v1/customers/{id}/scan-schedules/{scheduleId}',
+  'DELETE /v1/customers/{id}/scan-schedules/{scheduleId}',
+  'POST /v1/customers/{id}/scan-schedules/{scheduleId}/runs',
+  'GET /v1/customers/{id}/scans',
 ]);
 
 /** The scope an operation's objects live in: its collection's, unless it answers customer data. */
@@ -528,6 +539,17 @@ export const exampleBodies: Record<string, (world: World) => Record<string, unkn
   'PUT /v1/customers/{id}/report-schedules/{scheduleId}': () => ({
     frequency: 'monthly', weekday: null, dayOfMonth: 1 + Math.floor(Math.random() * 28), sendTime: `0${Math.floor(Math.random() * 10)}:30`, timeZone: 'America/New_York', recipients: ['ceo@suite-customer.example'], enabled: true,
   }),
+  'POST /v1/customers/{id}/scan-schedules': () => ({
+    name: 'Suite scan', profile: 'external', targets: ['suite.example.com'], frequency: 'weekly', weekday: 3, dayOfMonth: null, startTime: '02:00', timeZone: 'Europe/Berlin', triggers: ['new_asset'], enabled: true,
+  }),
+  // Another start time each time, so every accepted change is one.
+  'PUT /v1/customers/{id}/scan-schedules/{scheduleId}': () => ({
+    name: 'Suite scan changed', profile: 'web', targets: [], frequency: 'monthly', weekday: null, dayOfMonth: 1 + Math.floor(Math.random() * 28), startTime: `0${Math.floor(Math.random() * 10)}:15`, timeZone: null, triggers: ['vulnerability_db_update'], enabled: true,
+  }),
+  'POST /v1/fleet/scan-schedules': (world) => ({
+    customerIds: world.orgs.customersA.slice(0, 2),
+    schedule: { name: 'Suite fleet scan', profile: 'full', targets: [], frequency: 'daily', weekday: null, dayOfMonth: null, startTime: '03:30', timeZone: 'Asia/Kolkata', triggers: ['new_asset', 'vulnerability_db_update'], enabled: true },
+  }),
   // No customerId: every caller prices for its own org (the field is still mutated).
   'POST /v1/quotes': () => ({ ips: 300 }),
   // A new code each time (a code redeemed twice answers 409).
@@ -589,6 +611,13 @@ export async function prepareTarget(world: World, op: ApiOperation, pathValues: 
       select o.id, ${scheduleId}::uuid, 'weekly', 1, '08:00', 'Europe/Berlin', array['suite@example.com'], now() + interval '1 day', ${SUITE_MAIN_USER}::uuid,
              coalesce((select (a.before->>'version')::int + 1 from audit_log a where a.action = 'report_schedule.delete' and a.target_id = ${scheduleId}::uuid order by a.id desc limit 1), 1)
         from orgs o where o.id = ${id}::uuid and not exists (select 1 from report_schedules where id = ${scheduleId}::uuid)
+      on conflict do nothing`);
+  }
+  if (op.path.includes('/scan-schedules/{scheduleId}') && id && scheduleId && uuid.test(id) && uuid.test(scheduleId)) {
+    await world.database.db.execute(sql`insert into scan_schedules (tenant_id, id, name, profile, frequency, weekday, start_time, next_run_at, created_by, version)
+      select o.id, ${scheduleId}::uuid, 'Suite scan', 'external', 'weekly', 1, '02:00', now() + interval '1 day', ${SUITE_MAIN_USER}::uuid,
+             coalesce((select (a.before->>'version')::int + 1 from audit_log a where a.action = 'scan_schedule.delete' and a.target_id = ${scheduleId}::uuid order by a.id desc limit 1), 1)
+        from orgs o where o.id = ${id}::uuid and not exists (select 1 from scan_schedules where id = ${scheduleId}::uuid)
       on conflict do nothing`);
   }
   // Malformed ids are refused before any state matters.

@@ -1,0 +1,2 @@
+/** Entry point: registers <msp-scan-schedules>. */
+export * from './scan-schedules/define.js';

@@ -1,0 +1,131 @@
+import { css } from 'lit';
+import { buttons, controlBase, dataTable, documentFlow, fieldLook, focusRing, formField, hostBase, visuallyHidden } from '../core/base-styles.js';
+import { stateStyles } from '../core/states.js';
+
+const own = css`
+  :host {
+    min-inline-size: 0;
+  }
+  ${documentFlow}
+  .sections {
+    display: grid;
+    gap: calc(var(--msp-space) * 4);
+  }
+  section {
+    display: grid;
+    gap: calc(var(--msp-space) * 2);
+    padding: calc(var(--msp-space) * 3);
+    border: 1px solid var(--msp-color-border);
+    border-radius: var(--msp-radius);
+    background: var(--msp-color-background);
+    min-inline-size: 0;
+  }
+  h3 {
+    font-size: 1.05em;
+  }
+  .head {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: space-between;
+    align-items: center;
+    gap: calc(var(--msp-space) * 2);
+  }
+  .muted {
+    color: var(--msp-color-text-muted);
+  }
+  .schedule-list {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: grid;
+    gap: calc(var(--msp-space) * 2);
+  }
+  .schedule {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: space-between;
+    gap: calc(var(--msp-space) * 2);
+    padding: calc(var(--msp-space) * 2) calc(var(--msp-space) * 3);
+    border: 1px solid var(--msp-color-border);
+    border-radius: var(--msp-radius);
+  }
+  .schedule p {
+    margin: 0;
+  }
+  .row-actions,
+  .choices {
+    display: flex;
+    flex-wrap: wrap;
+    gap: calc(var(--msp-space) * 2);
+    align-items: center;
+  }
+  ${dataTable}
+  td[data-status='failed'] {
+    color: var(--msp-color-danger);
+  }
+  td[data-status='completed'] {
+    color: var(--msp-color-success);
+  }
+  .status:empty {
+    display: none;
+  }
+  .form-error,
+  .field-error {
+    color: var(--msp-color-danger);
+    margin: 0;
+  }
+  .field-error {
+    font-size: 0.85em;
+  }
+  dialog {
+    color: var(--msp-color-text);
+    background: var(--msp-color-background);
+    border: 1px solid var(--msp-color-border);
+    border-radius: var(--msp-radius);
+    padding: calc(var(--msp-space) * 4);
+    inline-size: min(40rem, calc(100vw - 2rem));
+    max-block-size: calc(100vh - 2rem);
+  }
+  dialog::backdrop {
+    background: color-mix(in srgb, var(--msp-color-text) 45%, transparent);
+  }
+  form,
+  .dialog-body {
+    display: grid;
+    gap: calc(var(--msp-space) * 3);
+  }
+  ${formField}
+  input:not([type='checkbox']):not([type='radio']),
+  select,
+  textarea {
+    ${fieldLook}
+  }
+  fieldset {
+    border: 0;
+    margin: 0;
+    padding: 0;
+  }
+  legend {
+    font-weight: 600;
+    padding: 0;
+    margin-block-end: var(--msp-space);
+  }
+  .check {
+    display: flex;
+    gap: var(--msp-space);
+    align-items: center;
+  }
+  .pair {
+    display: grid;
+    grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr));
+    gap: calc(var(--msp-space) * 3);
+  }
+  .dialog-buttons {
+    display: flex;
+    justify-content: flex-end;
+    flex-wrap: wrap;
+    gap: calc(var(--msp-space) * 2);
+  }
+`;
+
+export default [stateStyles, hostBase, controlBase, focusRing, visuallyHidden, buttons, own];

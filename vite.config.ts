@@ -23,6 +23,7 @@ export default defineConfig({
         'msp-customer-detail': 'components/msp-customer-detail.ts',
         'msp-ip-distribution': 'components/msp-ip-distribution.ts',
         'msp-report-viewer': 'components/msp-report-viewer.ts',
+        'msp-scan-schedules': 'components/msp-scan-schedules.ts',
         'msp-notification-settings': 'components/msp-notification-settings.ts',
         'msp-finding-search': 'components/msp-finding-search.ts',
         'msp-theme-editor': 'components/msp-theme-editor.ts',

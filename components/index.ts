@@ -11,6 +11,7 @@ export { MspCustomerTabs, MAX_OPEN_TABS, type OpenCustomer } from './customer-ta
 export { MspIpDistribution, type IpDistributionChangeDetail, type IpDistributionSaveKind } from './ip-distribution/define.js';
 export { MspThemeEditor, type ThemeAnswer, type ThemeLogo, type ThemeSavedDetail, type ThemeTarget } from './theme-editor/define.js';
 export { MspReportViewer, MAX_REPORT_DAYS, periodErrors, presetPeriod, type PeriodPreset, type ReportPeriod } from './report-viewer/define.js';
+export { MspScanSchedules, describeScanSchedule, type ScanItem, type ScanProfile, type ScanSchedule, type UpcomingRun } from './scan-schedules/define.js';
 export { MspUsageReport, type Partnership, type UsageReport, type UsageWorkbook } from './usage-report/define.js';
 export { MspNotificationSettings, type NotificationSettings, type NotificationSettingsChange, type UserNotificationSettings } from './notification-settings/define.js';
 export { MspFindingSearch, type FindingSearchCustomer, type FindingSearchGroup, type FindingSearchHit, type FindingSearchPage } from './finding-search/define.js';

@@ -109,6 +109,14 @@ describe('widget bundle', () => {
     assert.ok(codeOf(closure('msp-theme-editor.js')).includes('Quota reached'), 'the licence meter is reachable through its dynamic import');
   });
 
+  it('keeps the scan-schedules entry under 20 KB gzip, without chart.js', () => {
+    const files = closure('msp-scan-schedules.js');
+    const size = gzipSize(files);
+    console.log(`msp-scan-schedules: ${(size / 1024).toFixed(1)} KB gzip over ${files.length} files`);
+    assert.ok(size <= 20 * 1024, `msp-scan-schedules is ${(size / 1024).toFixed(1)} KB gzip, over the 20 KB budget`);
+    assert.ok(!codeOf(files).includes(CHART_JS_MARKER), 'no chart.js in the scan schedules');
+  });
+
   it('keeps the report-viewer entry under 28 KB gzip, with chart.js only behind a dynamic import', () => {
     const initial = closure('msp-report-viewer.js', { lazy: false });
     const size = gzipSize(initial);
@@ -146,7 +154,7 @@ describe('widget bundle', () => {
   });
 
   it('emits one entry per element plus the index', () => {
-    const entries = ['index.js', 'msp-provider.js', 'msp-fleet-table.js', 'msp-license-meter.js', 'msp-customer-detail.js', 'msp-customer-create.js', 'msp-customer-tabs.js', 'msp-ip-distribution.js', 'msp-theme-editor.js', 'msp-report-viewer.js', 'msp-finding-search.js', 'msp-notification-settings.js'];
+    const entries = ['index.js', 'msp-provider.js', 'msp-fleet-table.js', 'msp-license-meter.js', 'msp-customer-detail.js', 'msp-customer-create.js', 'msp-customer-tabs.js', 'msp-ip-distribution.js', 'msp-theme-editor.js', 'msp-report-viewer.js', 'msp-finding-search.js', 'msp-notification-settings.js', 'msp-scan-schedules.js'];
     for (const entry of entries) assert.ok(fs.existsSync(path.join(outDir, entry)), entry);
   });
 });

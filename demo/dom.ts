@@ -169,13 +169,15 @@ interface PortalProvider extends HTMLElement {
 }
 
 /**
- * An `<msp-provider>` for a page's widgets, on the portal's session and theme. The widgets read
- * their API client from the nearest provider, and a page lives outside the portal's own.
+ * An `<msp-provider>` for a page's widgets, on the portal's session and theme (marked
+ * `data-page-provider`: the theme menu changes it with the portal's). The widgets read their API
+ * client from the nearest provider, and a page lives outside the portal's own.
  */
 export function pageProvider(id: string, ...widgets: HTMLElement[]): HTMLElement {
   const portal = document.getElementById('provider') as PortalProvider | null;
   const provider = document.createElement('msp-provider') as PortalProvider;
   provider.id = id;
+  provider.dataset.pageProvider = '';
   if (portal) {
     provider.apiBase = portal.apiBase;
     provider.theme = portal.theme;

@@ -1,10 +1,11 @@
 import { consume } from '@lit/context';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import type { ResolvedTheme } from '../../themes/loader.js';
 import type { ApiClient } from '../core/api-client.js';
 import { MspElement } from '../core/base-element.js';
 import { ChartHost, chartStyle, type ChartEntry } from '../core/chart-host.js';
-import { apiContext } from '../core/context.js';
+import { apiContext, themeContext } from '../core/context.js';
 import { saveBlob } from '../core/download.js';
 import { toApiError, type MspErrorDetail } from '../core/errors.js';
 import { formatMoney, formatNumber } from '../core/format.js';
@@ -76,6 +77,11 @@ export class MspUsageReport extends MspElement {
   @consume({ context: apiContext, subscribe: true })
   @state()
   private api: ApiClient | undefined;
+
+  /** The theme in use: a chart drawn in another one is drawn again in its colours. */
+  @consume({ context: themeContext, subscribe: true })
+  @state()
+  private theme: ResolvedTheme | undefined;
 
   @state() private reportState: Loadable<UsageReport> = { phase: 'idle' };
   @state() private drill: { product: UsageProduct; period: number } | null = null;
@@ -177,7 +183,7 @@ export class MspUsageReport extends MspElement {
       const compared = this.comparedPeriods(r);
       const periodTokens = ['--msp-color-text-muted', '--msp-color-accent', '--msp-color-primary'].slice(-compared.length);
       entries.set('products', {
-        source: [r, 'products'],
+        source: [r, 'products', this.theme],
         spec: {
           ...common,
           kind: 'bar',
@@ -188,7 +194,7 @@ export class MspUsageReport extends MspElement {
       });
     } else {
       entries.set('acv', {
-        source: [r, 'acv'],
+        source: [r, 'acv', this.theme],
         spec: {
           ...common,
           kind: 'line',
@@ -199,7 +205,7 @@ export class MspUsageReport extends MspElement {
         },
       });
       entries.set('monthly', {
-        source: [r, 'monthly'],
+        source: [r, 'monthly', this.theme],
         spec: {
           ...common,
           kind: 'bar',

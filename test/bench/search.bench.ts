@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -7,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { SigningKeys } from '../../bff/auth/signing-keys.js';
 import { loadConfig } from '../../bff/config.js';
-import { queryRows, type Database } from '../../bff/db/client.js';
+import { openDatabase, queryRows, type Database } from '../../bff/db/client.js';
 import { findingSearchQuery, searchFindings, type FindingSearch } from '../../bff/db/queries/search.js';
 import { withScope, type Principal } from '../../bff/db/scope.js';
 import { seeded } from '../../bff/db/seed.js';
@@ -123,6 +124,32 @@ interface Row {
   findings: number;
   http: Percentiles;
   sql: Percentiles;
+  /** Server CPU per search (the backend's user + system time), or null when it cannot be read. */
+  cpuMs: number | null;
+}
+
+/**
+ * CPU milliseconds the PostgreSQL backend spends per search: its user + system time from
+ * /proc/<pid>/stat (the server on this machine) around `n` searches on one connection. Unlike
+ * wall-clock latency it does not grow when other processes compete for the cores.
+ */
+async function backendCpuPerSearch(db: Database, principal: Principal, search: FindingSearch, n = 50): Promise<number | null> {
+  const [row] = await queryRows<{ pid: number }>(db, sql`select pg_backend_pid() as pid`);
+  const ticks = () => {
+    try {
+      const fields = fs.readFileSync(`/proc/${row!.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks
+    } catch {
+      return null;
+    }
+  };
+  for (let i = 0; i < 5; i++) await withScope(db, principal, (tx) => searchFindings(tx, search));
+  const before = ticks();
+  for (let i = 0; i < n; i++) await withScope(db, principal, (tx) => searchFindings(tx, search));
+  const after = ticks();
+  if (before === null || after === null) return null;
+  const hz = 100; // USER_HZ on Linux
+  return ((after - before) * 1000) / hz / n;
 }
 
 async function explain(db: Database, principal: Principal, search: FindingSearch): Promise<string> {
@@ -203,6 +230,8 @@ async function main() {
       return JSON.parse(text) as { total: { customers: number; findings: number } };
     };
 
+    // One connection of its own, so the server process doing the work can be named.
+    const single = await openDatabase({ databaseUrl: bench.url, poolSize: 1 });
     const rows: Row[] = [];
     const plans: { title: string; plan: string }[] = [];
     const loads: string[] = [];
@@ -212,13 +241,15 @@ async function main() {
         const http = await timeIt(iterations, () => get(c, k.query));
         const search = searchOf(k.query);
         const sqlOnly = await timeIt(iterations, () => withScope(db, c.principal, (tx) => searchFindings(tx, search)));
-        rows.push({ caller: c.label, label: k.label, target: k.target, customers: total.customers, findings: total.findings, http, sql: sqlOnly });
+        const cpuMs = await backendCpuPerSearch(single.db, c.principal, search);
+        rows.push({ caller: c.label, label: k.label, target: k.target, customers: total.customers, findings: total.findings, http, sql: sqlOnly, cpuMs });
         loads.push(loadAverage());
-        log(`${c.label} ${k.label}: ${total.customers} customers, ${total.findings} findings — HTTP p50 ${f1(http.p50)} p95 ${f1(http.p95)} p99 ${f1(http.p99)} ms; SQL p50 ${f1(sqlOnly.p50)} p95 ${f1(sqlOnly.p95)} p99 ${f1(sqlOnly.p99)} ms`);
+        log(`${c.label} ${k.label}: ${total.customers} customers, ${total.findings} findings — HTTP p50 ${f1(http.p50)} p95 ${f1(http.p95)} p99 ${f1(http.p99)} ms; SQL p50 ${f1(sqlOnly.p50)} p95 ${f1(sqlOnly.p95)} p99 ${f1(sqlOnly.p99)} ms; server CPU ${cpuMs === null ? '?' : f1(cpuMs)} ms per search`);
         if (c === callers[0] || k === cases[0]) plans.push({ title: `${c.label}, ${k.label}`, plan: await explain(db, c.principal, search) });
       }
     }
     const loadAfter = loadAverage();
+    await single.close();
 
     const missed = rows.filter((r) => r.target && r.http.p95 >= TARGET_P95_MS);
     const lines: string[] = [];
@@ -230,14 +261,15 @@ async function main() {
       `findings_title_tenant_idx ${sizes?.idx}. Callers: MSP A's admin (${callers[0]?.customers} visible tenants) and its account manager (${callers[1]?.customers}). ` +
       `${iterations} sequential requests per row after 10 warm-ups; status open, 20 customers per page, 5 findings each.`);
     lines.push('');
-    lines.push('| caller | query | customers | findings | HTTP p50 | HTTP p95 | HTTP p99 | SQL p50 | SQL p95 | SQL p99 |');
-    lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push('| caller | query | customers | findings | HTTP p50 | HTTP p95 | HTTP p99 | SQL p50 | SQL p95 | SQL p99 | server CPU |');
+    lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of rows) {
-      lines.push(`| ${r.caller} | ${r.label}${r.target ? '' : ' (not targeted)'} | ${n(r.customers)} | ${n(r.findings)} | ${f1(r.http.p50)} | ${f1(r.http.p95)} | ${f1(r.http.p99)} | ${f1(r.sql.p50)} | ${f1(r.sql.p95)} | ${f1(r.sql.p99)} |`);
+      lines.push(`| ${r.caller} | ${r.label}${r.target ? '' : ' (not targeted)'} | ${n(r.customers)} | ${n(r.findings)} | ${f1(r.http.p50)} | ${f1(r.http.p95)} | ${f1(r.http.p99)} | ${f1(r.sql.p50)} | ${f1(r.sql.p95)} | ${f1(r.sql.p99)} | ${r.cpuMs === null ? '—' : f1(r.cpuMs)} |`);
     }
     lines.push('');
     lines.push(`Milliseconds. HTTP: \`GET /v1/search/findings\` from this process to the BFF in its own process (JWT, rate limit, RLS transaction, JSON). ` +
       `SQL: the route's statement (\`searchFindings\`) inside \`withScope\` as the request role, without HTTP. ` +
+      `Server CPU: user + system time of the PostgreSQL backend per search (mean of 50 on one connection), which other load does not inflate. ` +
       `Load average after each row: ${loads.join('; ')}.`);
     lines.push('');
     lines.push(missed.length === 0

@@ -1,4 +1,4 @@
-import { h, problemOf, type PageContext } from './dom.js';
+import { h, pageProvider, problemOf, type PageContext } from './dom.js';
 
 /**
  * Scans: `<msp-scan-schedules>` twice — for the customer picked (its schedules, upcoming runs in
@@ -10,13 +10,6 @@ import { h, problemOf, type PageContext } from './dom.js';
 interface FleetItem {
   id: string;
   name: string;
-}
-
-/** What the page reuses from the portal's `<msp-provider>` (its full API is in components/README.md). */
-interface PortalProvider extends HTMLElement {
-  apiBase: string;
-  theme: unknown;
-  fetchSession: () => Promise<{ token: string; expiresAt: string }>;
 }
 
 export async function scansPage(ctx: PageContext, customerId: string | undefined, choose: (id: string) => void): Promise<HTMLElement> {
@@ -37,22 +30,13 @@ export async function scansPage(ctx: PageContext, customerId: string | undefined
   picker.addEventListener('change', () => choose(picker.value));
   if (customers.length === 1) picker.disabled = true;
 
-  // The widgets read their API client from the nearest provider. This page lives outside the
-  // portal's own provider, so it gets one of its own on the same session and theme.
-  const portal = document.getElementById('provider') as PortalProvider | null;
-  const provider = document.createElement('msp-provider') as PortalProvider;
-  provider.id = 'scans-provider';
-  if (portal) {
-    provider.apiBase = portal.apiBase;
-    provider.theme = portal.theme;
-    provider.fetchSession = portal.fetchSession;
-  }
   const one = document.createElement('msp-scan-schedules');
   one.id = 'scan-schedules-customer';
   one.setAttribute('customer-id', selected.id);
   const fleet = document.createElement('msp-scan-schedules');
   fleet.id = 'scan-schedules-fleet';
-  provider.append(
+  return pageProvider(
+    'scans-provider',
     h(
       'div',
       { class: 'scans' },
@@ -65,5 +49,4 @@ export async function scansPage(ctx: PageContext, customerId: string | undefined
       h('section', { className: 'scans-fleet', ariaLabel: 'Across all customers' }, fleet),
     ),
   );
-  return provider;
 }

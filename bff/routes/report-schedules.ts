@@ -69,7 +69,8 @@ type ScheduleJson = z.infer<typeof ReportSchedule>;
 const ScheduleList = z.object({ items: z.array(ReportSchedule) }).openapi('ReportScheduleList');
 const ScheduleConflict = Problem.extend({ current: ReportSchedule }).openapi('ReportScheduleConflict');
 
-const IfMatch = z.object({
+/** The If-Match header of a schedule's PUT and DELETE (report and scan schedules). */
+export const IfMatch = z.object({
   'if-match': z
     .string()
     .regex(/^"\d{1,9}"$/, { error: 'must be the ETag of the schedule as read, such as "3"' })
@@ -129,7 +130,7 @@ type Row = typeof reportSchedules.$inferSelect;
 const etag = (version: number) => `"${version}"`;
 
 /** The users among `ids` the caller may see: an MSP's staff are not named to a customer's users. */
-async function visibleUsers(tx: Tx, ids: string[]): Promise<Set<string>> {
+export async function visibleUsers(tx: Tx, ids: string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
   const rows = await queryRows<{ id: string }>(tx, sql`select id from users where id = any(${sql.param([...new Set(ids)])}::uuid[])`);
   return new Set(rows.map((r) => r.id));
@@ -189,7 +190,7 @@ async function readSchedule(tx: Tx, customerId: string, scheduleId: string, lock
   return row ?? null;
 }
 
-function versionOf(ifMatch: string | undefined): number {
+export function versionOf(ifMatch: string | undefined): number {
   if (ifMatch === undefined) throw new HttpProblem(428, 'precondition_required', 'Send If-Match with the ETag of the schedule you read.');
   return Number(ifMatch.slice(1, -1));
 }

@@ -13,6 +13,7 @@ import { idempotent, IdempotencyKeyHeader } from '../http/idempotency.js';
 import { fieldPointer, HttpProblem, notFound } from '../http/problem.js';
 import { router } from '../http/router.js';
 import { startScanRuns } from '../jobs/scan-run.js';
+import { IfMatch, versionOf, visibleUsers } from './report-schedules.js';
 import type { ScanProfile } from '../scanner/adapter.js';
 import { scannerFor } from '../scanner/index.js';
 import { commonErrors, IdParam, json, notFoundError, Problem, problem, Timestamp, Uuid } from './schemas.js';
@@ -114,13 +115,6 @@ const Scan = z
   .openapi('Scan');
 const ScanList = z.object({ items: z.array(Scan) }).openapi('ScanList');
 
-const IfMatch = z.object({
-  'if-match': z
-    .string()
-    .regex(/^"\d{1,9}"$/, { error: 'must be the ETag of the schedule as read, such as "3"' })
-    .optional()
-    .openapi({ param: { name: 'if-match', in: 'header', required: true }, description: 'The ETag of the schedule as read', example: '"1"' }),
-});
 
 const BulkInput = z
   .object({
@@ -294,12 +288,6 @@ function scheduleJson(r: Row, customerZone: string | null, now: Date, createdBy:
   };
 }
 
-/** The users among `ids` the caller may see: an MSP's staff are not named to a customer's users. */
-async function visibleUsers(tx: Tx, ids: string[]): Promise<Set<string>> {
-  if (!ids.length) return new Set();
-  const rows = await queryRows<{ id: string }>(tx, sql`select id from users where id = any(${sql.param([...new Set(ids)])}::uuid[])`);
-  return new Set(rows.map((r) => r.id));
-}
 
 async function jsonOf(tx: Tx, rows: Row[], customerZone: string | null, now: Date): Promise<ScheduleJson[]> {
   const users = await visibleUsers(tx, rows.map((r) => r.createdBy));
@@ -348,16 +336,21 @@ async function readSchedule(tx: Tx, customerId: string, scheduleId: string, lock
   return row ?? null;
 }
 
-function versionOf(ifMatch: string | undefined): number {
-  if (ifMatch === undefined) throw new HttpProblem(428, 'precondition_required', 'Send If-Match with the ETag of the schedule you read.');
-  return Number(ifMatch.slice(1, -1));
-}
 
 function conflict(current: Row, customerZone: string | null, now: Date, expected: number): HttpProblem {
   return new HttpProblem(412, 'precondition_failed', `The schedule is at version ${current.version}, not ${expected}: someone changed it in the meantime.`, undefined, { etag: etag(current.version) }, { current: scheduleJson(current, customerZone, now, null) });
 }
 
 const auditValues = (r: Row) => ({ name: r.name, profile: r.profile, targets: r.targets, frequency: r.frequency, weekday: r.weekday, dayOfMonth: r.dayOfMonth, startTime: r.startTime, timeZone: r.timeZone, triggers: r.triggers, enabled: r.enabled, version: r.version });
+
+/** Records a new schedule of `customer` for the caller, audited as `scan_schedule.create`. */
+async function insertSchedule(c: Context<AppEnv>, tx: Tx, customer: { id: string; timeZone: string | null }, input: Input, now: Date, audit: Record<string, unknown> = {}): Promise<Row> {
+  const s = c.var.session;
+  const [row] = await tx.insert(scanSchedules).values({ tenantId: customer.id, ...columnsOf(input, customer.timeZone, now), createdBy: s.userId, createdAt: now, updatedAt: now }).returning();
+  if (!row) throw new Error('schedule was not recorded');
+  await tx.insert(auditLog).values({ tenantId: customer.id, actorId: s.userId, actorRole: s.role, action: 'scan_schedule.create', targetId: row.id, after: { ...auditValues(row), ...audit }, requestId: c.var.requestId });
+  return row;
+}
 
 type ScanJson = z.infer<typeof Scan>;
 function scanJson(s: Awaited<ReturnType<typeof recentScans>>[number]): ScanJson {
@@ -401,15 +394,12 @@ export function scanScheduleRoutes() {
     .openapi(createRouteDef, async (c) => {
       const { id } = c.req.valid('param');
       const input = c.req.valid('json');
-      const s = c.var.session;
       const now = nowOf(c);
       checkProfile(await profilesOf(c), input.profile);
       const result = await idempotent(c, async (tx) => {
         const customer = await visibleCustomer(tx, id);
         if (!customer) throw notFound('customer');
-        const [row] = await tx.insert(scanSchedules).values({ tenantId: id, ...columnsOf(input, customer.timeZone, now), createdBy: s.userId, createdAt: now, updatedAt: now }).returning();
-        if (!row) throw new Error('schedule was not recorded');
-        await tx.insert(auditLog).values({ tenantId: id, actorId: s.userId, actorRole: s.role, action: 'scan_schedule.create', targetId: row.id, after: auditValues(row), requestId: c.var.requestId });
+        const row = await insertSchedule(c, tx, customer, input, now);
         return { status: 201, body: (await jsonOf(tx, [row], customer.timeZone, now))[0]!, headers: { location: `${collection.replace('{id}', id)}/${row.id}`, etag: etag(row.version) } };
       });
       for (const [k, v] of Object.entries(result.headers ?? {})) c.header(k, v);
@@ -508,9 +498,8 @@ export function scanScheduleRoutes() {
         for (const id of ids) {
           const customer = customers.get(id);
           if (!customer) continue;
-          const [row] = await tx.insert(scanSchedules).values({ tenantId: id, ...columnsOf(input, customer.timeZone, now), createdBy: s.userId, createdAt: now, updatedAt: now }).returning();
-          await tx.insert(auditLog).values({ tenantId: id, actorId: s.userId, actorRole: s.role, action: 'scan_schedule.create', targetId: row!.id, after: { ...auditValues(row!), bulk: true }, requestId: c.var.requestId });
-          items.push({ customerId: id, scheduleId: row!.id, nextRunAt: row!.nextRunAt?.toISOString() ?? null });
+          const row = await insertSchedule(c, tx, customer, input, now, { bulk: true });
+          items.push({ customerId: id, scheduleId: row.id, nextRunAt: row.nextRunAt?.toISOString() ?? null });
         }
         return { created: items.length, notFound: ids.length - items.length, items };
       });

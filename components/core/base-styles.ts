@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
 
 /*
  * Style pieces every Portico widget composes in its `static styles = [...]`, before its own
@@ -263,5 +263,35 @@ export const formField = css`
   .hint {
     font-size: 0.85em;
     color: var(--msp-color-text-muted);
+  }
+`;
+
+/** A report's title: a small upper-case `.eyebrow` line above its `h2` (the report viewer, the usage report). */
+export const reportTitle = css`
+  .eyebrow {
+    color: var(--msp-color-text-muted);
+    font-size: 0.85em;
+    text-transform: uppercase;
+    letter-spacing: 0.06em;
+  }
+  h2 {
+    font-size: 1.5em;
+    overflow-wrap: anywhere;
+  }
+`;
+
+/** A modal `<dialog>` in the widget's colours over a dimmed page, at most `width` wide (a CSS length). */
+export const modalDialog = (width: string) => css`
+  dialog {
+    color: var(--msp-color-text);
+    background: var(--msp-color-background);
+    border: 1px solid var(--msp-color-border);
+    border-radius: var(--msp-radius);
+    padding: calc(var(--msp-space) * 4);
+    inline-size: min(${unsafeCSS(width)}, calc(100vw - 2rem));
+    max-block-size: calc(100vh - 2rem);
+  }
+  dialog::backdrop {
+    background: color-mix(in srgb, var(--msp-color-text) 45%, transparent);
   }
 `;

@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { bigFigure, buttons, controlBase, dataTable, disclosure, documentFlow, fieldLook, focusRing, formField, hostBase, severities, severityDots, visuallyHidden } from '../core/base-styles.js';
+import { bigFigure, reportTitle, buttons, controlBase, dataTable, disclosure, documentFlow, fieldLook, focusRing, formField, hostBase, modalDialog, severities, severityDots, visuallyHidden } from '../core/base-styles.js';
 import { stateStyles } from '../core/states.js';
 
 const own = css`
@@ -47,16 +47,7 @@ const own = css`
     gap: var(--msp-space);
     min-inline-size: 0;
   }
-  .eyebrow {
-    color: var(--msp-color-text-muted);
-    font-size: 0.85em;
-    text-transform: uppercase;
-    letter-spacing: 0.06em;
-  }
-  h2 {
-    font-size: 1.5em;
-    overflow-wrap: anywhere;
-  }
+  ${reportTitle}
 
   /* Period and actions */
   .toolbar {
@@ -226,18 +217,7 @@ const own = css`
   }
 
   /* Dialogs */
-  dialog {
-    color: var(--msp-color-text);
-    background: var(--msp-color-background);
-    border: 1px solid var(--msp-color-border);
-    border-radius: var(--msp-radius);
-    padding: calc(var(--msp-space) * 4);
-    inline-size: min(44rem, calc(100vw - 2rem));
-    max-block-size: calc(100vh - 2rem);
-  }
-  dialog::backdrop {
-    background: color-mix(in srgb, var(--msp-color-text) 45%, transparent);
-  }
+  ${modalDialog('44rem')}
   .dialog-body {
     display: grid;
     gap: calc(var(--msp-space) * 3);

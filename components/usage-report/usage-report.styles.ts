@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { bigFigure, buttons, controlBase, dataTable, disclosure, documentFlow, fieldLook, focusRing, hostBase, linkButton, visuallyHidden } from '../core/base-styles.js';
+import { bigFigure, buttons, controlBase, dataTable, disclosure, documentFlow, fieldLook, focusRing, hostBase, linkButton, reportTitle, visuallyHidden } from '../core/base-styles.js';
 import { stateStyles } from '../core/states.js';
 
 const own = css`
@@ -30,16 +30,7 @@ const own = css`
     padding-block-end: calc(var(--msp-space) * 3);
     border-block-end: 3px solid var(--msp-color-primary);
   }
-  .eyebrow {
-    color: var(--msp-color-text-muted);
-    font-size: 0.85em;
-    text-transform: uppercase;
-    letter-spacing: 0.06em;
-  }
-  h2 {
-    font-size: 1.5em;
-    overflow-wrap: anywhere;
-  }
+  ${reportTitle}
   .toolbar {
     display: flex;
     flex-wrap: wrap;

@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { bigFigure, buttons, controlBase, dataTable, disclosure, documentFlow, fieldLook, focusRing, formField, hostBase, menu, severities, severityDots, visuallyHidden } from '../core/base-styles.js';
+import { bigFigure, buttons, controlBase, dataTable, disclosure, documentFlow, fieldLook, focusRing, formField, hostBase, menu, modalDialog, severities, severityDots, visuallyHidden } from '../core/base-styles.js';
 import { stateStyles } from '../core/states.js';
 
 const own = css`
@@ -311,17 +311,7 @@ const own = css`
   }
 
   /* Dialogs */
-  dialog {
-    color: var(--msp-color-text);
-    background: var(--msp-color-background);
-    border: 1px solid var(--msp-color-border);
-    border-radius: var(--msp-radius);
-    padding: calc(var(--msp-space) * 4);
-    inline-size: min(32rem, calc(100vw - 2rem));
-  }
-  dialog::backdrop {
-    background: color-mix(in srgb, var(--msp-color-text) 45%, transparent);
-  }
+  ${modalDialog('32rem')}
   dialog form {
     display: grid;
     gap: calc(var(--msp-space) * 3);

@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { buttons, controlBase, dataTable, documentFlow, fieldLook, focusRing, formField, hostBase, visuallyHidden } from '../core/base-styles.js';
+import { buttons, controlBase, dataTable, documentFlow, fieldLook, focusRing, formField, hostBase, modalDialog, visuallyHidden } from '../core/base-styles.js';
 import { stateStyles } from '../core/states.js';
 
 const own = css`
@@ -77,18 +77,7 @@ const own = css`
   .field-error {
     font-size: 0.85em;
   }
-  dialog {
-    color: var(--msp-color-text);
-    background: var(--msp-color-background);
-    border: 1px solid var(--msp-color-border);
-    border-radius: var(--msp-radius);
-    padding: calc(var(--msp-space) * 4);
-    inline-size: min(40rem, calc(100vw - 2rem));
-    max-block-size: calc(100vh - 2rem);
-  }
-  dialog::backdrop {
-    background: color-mix(in srgb, var(--msp-color-text) 45%, transparent);
-  }
+  ${modalDialog('40rem')}
   form,
   .dialog-body {
     display: grid;

@@ -27,20 +27,23 @@ const tagKey = (tag: string) => tag.toLocaleLowerCase('en-US');
 
 const TagList = z.array(Tag).max(10, { error: 'at most 10 tags at once' });
 
+/** The customers a fleet-wide change names: 1 to 500 ids, each once (in any case). */
+export const FleetCustomerIds = z
+  .array(Uuid)
+  .min(1, { error: 'name at least one customer' })
+  .max(500, { error: 'at most 500 customers at once' })
+  .superRefine((ids, ctx) => {
+    const seen = new Set<string>();
+    ids.forEach((id, i) => {
+      const key = id.toLowerCase();
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [i], message: 'is named twice' });
+      seen.add(key);
+    });
+  });
+
 export const FleetTagChange = z
   .object({
-    customerIds: z
-      .array(Uuid)
-      .min(1, { error: 'name at least one customer' })
-      .max(500, { error: 'at most 500 customers at once' })
-      .superRefine((ids, ctx) => {
-        const seen = new Set<string>();
-        ids.forEach((id, i) => {
-          const key = id.toLowerCase();
-          if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [i], message: 'is named twice' });
-          seen.add(key);
-        });
-      }),
+    customerIds: FleetCustomerIds,
     add: TagList.optional().describe('Tags to add; one a customer has already (in any case) is left as it is'),
     remove: TagList.optional().describe('Tags to remove, in any case'),
     dryRun: z.boolean().optional().describe('Answer what would change and write nothing'),

@@ -13,6 +13,7 @@ import { idempotent, IdempotencyKeyHeader } from '../http/idempotency.js';
 import { fieldPointer, HttpProblem, notFound } from '../http/problem.js';
 import { router } from '../http/router.js';
 import { startScanRuns } from '../jobs/scan-run.js';
+import { FleetCustomerIds } from './fleet-tags.js';
 import { IfMatch, versionOf, visibleUsers } from './report-schedules.js';
 import type { ScanProfile } from '../scanner/adapter.js';
 import { scannerFor } from '../scanner/index.js';
@@ -118,17 +119,7 @@ const ScanList = z.object({ items: z.array(Scan) }).openapi('ScanList');
 
 const BulkInput = z
   .object({
-    customerIds: z
-      .array(Uuid)
-      .min(1, { error: 'name at least one customer' })
-      .max(500, { error: 'at most 500 customers at once' })
-      .superRefine((ids, ctx) => {
-        const seen = new Set<string>();
-        ids.forEach((id, i) => {
-          if (seen.has(id.toLowerCase())) ctx.addIssue({ code: 'custom', path: [i], message: 'is named twice' });
-          seen.add(id.toLowerCase());
-        });
-      }),
+    customerIds: FleetCustomerIds,
     schedule: ScanScheduleInput,
   })
   .openapi('ScanScheduleBulkInput');

@@ -295,3 +295,51 @@ export const modalDialog = (width: string) => css`
     background: color-mix(in srgb, var(--msp-color-text) 45%, transparent);
   }
 `;
+
+/**
+ * A list of schedules (`.schedule-list` of `.schedule` cards with `.row-actions`), and the
+ * schedule dialog's `.choices` (radios, checkboxes in `.check` labels) in borderless fieldsets.
+ */
+export const scheduleList = css`
+  .schedule-list {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: grid;
+    gap: calc(var(--msp-space) * 2);
+  }
+  .schedule {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: space-between;
+    gap: calc(var(--msp-space) * 2);
+    padding: calc(var(--msp-space) * 2) calc(var(--msp-space) * 3);
+    border: 1px solid var(--msp-color-border);
+    border-radius: var(--msp-radius);
+  }
+  .schedule p {
+    margin: 0;
+  }
+  .row-actions,
+  .choices {
+    display: flex;
+    flex-wrap: wrap;
+    gap: calc(var(--msp-space) * 2);
+    align-items: center;
+  }
+  fieldset {
+    border: 0;
+    margin: 0;
+    padding: 0;
+  }
+  legend {
+    font-weight: 600;
+    padding: 0;
+    margin-block-end: var(--msp-space);
+  }
+  .check {
+    display: flex;
+    gap: var(--msp-space);
+    align-items: center;
+  }
+`;

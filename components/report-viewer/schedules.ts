@@ -13,6 +13,7 @@ import { css, html, nothing, type PropertyValues, type TemplateResult } from 'li
 import { property, state } from 'lit/decorators.js';
 import type { ApiClient } from '../core/api-client.js';
 import { define, MspElement } from '../core/base-element.js';
+import { scheduleList } from '../core/base-styles.js';
 import { apiContext } from '../core/context.js';
 import { DialogFocus } from '../core/dialog-focus.js';
 import { toApiError, type ApiError } from '../core/errors.js';
@@ -121,47 +122,7 @@ export class MspReportSchedules extends MspElement {
         display: grid;
         gap: calc(var(--msp-space) * 2);
       }
-      .schedule-list {
-        list-style: none;
-        margin: 0;
-        padding: 0;
-        display: grid;
-        gap: calc(var(--msp-space) * 2);
-      }
-      .schedule {
-        display: flex;
-        flex-wrap: wrap;
-        justify-content: space-between;
-        gap: calc(var(--msp-space) * 2);
-        padding: calc(var(--msp-space) * 2) calc(var(--msp-space) * 3);
-        border: 1px solid var(--msp-color-border);
-        border-radius: var(--msp-radius);
-      }
-      .schedule p {
-        margin: 0;
-      }
-      .row-actions,
-      .choices {
-        display: flex;
-        flex-wrap: wrap;
-        gap: calc(var(--msp-space) * 2);
-        align-items: center;
-      }
-      fieldset {
-        border: 0;
-        margin: 0;
-        padding: 0;
-      }
-      legend {
-        font-weight: 600;
-        padding: 0;
-        margin-block-end: var(--msp-space);
-      }
-      .check {
-        display: flex;
-        gap: var(--msp-space);
-        align-items: center;
-      }
+      ${scheduleList}
     `,
   ];
 

@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { buttons, controlBase, dataTable, documentFlow, fieldLook, focusRing, formField, hostBase, modalDialog, visuallyHidden } from '../core/base-styles.js';
+import { buttons, controlBase, dataTable, documentFlow, fieldLook, focusRing, formField, hostBase, modalDialog, scheduleList, visuallyHidden } from '../core/base-styles.js';
 import { stateStyles } from '../core/states.js';
 
 const own = css`
@@ -33,32 +33,7 @@ const own = css`
   .muted {
     color: var(--msp-color-text-muted);
   }
-  .schedule-list {
-    list-style: none;
-    margin: 0;
-    padding: 0;
-    display: grid;
-    gap: calc(var(--msp-space) * 2);
-  }
-  .schedule {
-    display: flex;
-    flex-wrap: wrap;
-    justify-content: space-between;
-    gap: calc(var(--msp-space) * 2);
-    padding: calc(var(--msp-space) * 2) calc(var(--msp-space) * 3);
-    border: 1px solid var(--msp-color-border);
-    border-radius: var(--msp-radius);
-  }
-  .schedule p {
-    margin: 0;
-  }
-  .row-actions,
-  .choices {
-    display: flex;
-    flex-wrap: wrap;
-    gap: calc(var(--msp-space) * 2);
-    align-items: center;
-  }
+  ${scheduleList}
   ${dataTable}
   td[data-status='failed'] {
     color: var(--msp-color-danger);
@@ -88,21 +63,6 @@ const own = css`
   select,
   textarea {
     ${fieldLook}
-  }
-  fieldset {
-    border: 0;
-    margin: 0;
-    padding: 0;
-  }
-  legend {
-    font-weight: 600;
-    padding: 0;
-    margin-block-end: var(--msp-space);
-  }
-  .check {
-    display: flex;
-    gap: var(--msp-space);
-    align-items: center;
   }
   .pair {
     display: grid;

@@ -157,6 +157,7 @@ export class MspNotificationSettings extends MspElement {
       this.users = this.users.map((u) => (u.id === saved.value.userId ? { ...u, frequency: saved.value.frequency, mutedCategories: saved.value.mutedCategories, version: saved.value.version } : u));
     } catch (error) {
       const e = toApiError(error);
+      this.emit('msp-error', e.detail);
       const current = (e.problem as { current?: NotificationSettings } | undefined)?.current;
       if (e.status === 412 && current) {
         // Someone else saved first: keep this user's choices, show theirs, and ask again.

@@ -155,10 +155,13 @@ describe('<msp-notification-settings>', () => {
         ),
       ],
     });
+    const errors: { type: string; status?: number }[] = [];
+    el.addEventListener('msp-error', (e) => errors.push((e as CustomEvent<{ type: string; status?: number }>).detail));
     box(el, 'scans').click();
     await el.updateComplete;
     save(el).click();
     await until(() => $(el, '#category-scans-error'), 'the field error');
+    assert.deepEqual(errors.map((e) => e.status), [400], 'a refused save is reported to the host page too');
     assert.equal(text($(el, '#category-scans-error')), 'no longer offered');
     assert.equal(box(el, 'scans').getAttribute('aria-invalid'), 'true');
     assert.ok(box(el, 'scans').getAttribute('aria-describedby')!.includes('category-scans-error'));

@@ -1,16 +1,16 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { sessionRoute } from '../auth/middleware.js';
 import { queryRows, type Tx } from '../db/client.js';
 import { auditLog, reportSchedules } from '../db/schema.js';
 import { withScope } from '../db/scope.js';
 import { frequencies, isTimeZone, nextRun, SEND_TIME } from '../domain/report-schedule.js';
 import { dbPrincipal } from '../http/env.js';
-import { idempotent, IdempotencyKeyHeader } from '../http/idempotency.js';
-import { HttpProblem, notFound } from '../http/problem.js';
+import { idempotent } from '../http/idempotency.js';
+import { notFound, type HttpProblem } from '../http/problem.js';
 import { router } from '../http/router.js';
 import { Recipients } from './report-emails.js';
-import { commonErrors, IdParam, json, notFoundError, Problem, problem, Timestamp, Uuid } from './schemas.js';
+import { etag, scheduleRouteDefs, versionConflict, versionOf, visibleUsers } from './schedules-shared.js';
+import { Problem, Timestamp, Uuid } from './schemas.js';
 
 /**
  * Report schedules of a customer: its executive-report summary emailed weekly (on a weekday) or
@@ -19,11 +19,6 @@ import { commonErrors, IdParam, json, notFoundError, Problem, problem, Timestamp
  * (bff/jobs/report-schedules.ts). Creating, changing and deleting need `reports:send`; reading
  * needs `customers:read`.
  */
-
-const ScheduleParams = z.object({
-  id: Uuid.openapi({ param: { name: 'id', in: 'path' }, example: '7b0e3c1a-5a7c-4c57-9a57-7f1c6f1f1b11' }),
-  scheduleId: Uuid.openapi({ param: { name: 'scheduleId', in: 'path' }, example: '3d5b8e2f-1c7a-4f0e-9b1d-2a6c4e8f0a13' }),
-});
 
 const ScheduleInput = z
   .object({
@@ -69,72 +64,26 @@ type ScheduleJson = z.infer<typeof ReportSchedule>;
 const ScheduleList = z.object({ items: z.array(ReportSchedule) }).openapi('ReportScheduleList');
 const ScheduleConflict = Problem.extend({ current: ReportSchedule }).openapi('ReportScheduleConflict');
 
-/** The If-Match header of a schedule's PUT and DELETE (report and scan schedules). */
-export const IfMatch = z.object({
-  'if-match': z
-    .string()
-    .regex(/^"\d{1,9}"$/, { error: 'must be the ETag of the schedule as read, such as "3"' })
-    .optional()
-    .openapi({ param: { name: 'if-match', in: 'header', required: true }, description: 'The ETag of the schedule as read', example: '"1"' }),
-});
-
 const collection = '/v1/customers/{id}/report-schedules';
-const item = `${collection}/{scheduleId}`;
-const tags = ['reports'];
-const security = [{ embedSession: [] }];
-
-const listRoute = createRoute({
-  method: 'get', path: collection, tags, security, middleware: sessionRoute('customers:read'),
-  summary: "A customer's report schedules",
-  request: { params: IdParam },
-  responses: { 200: json(ScheduleList, 'Oldest first'), ...commonErrors, ...notFoundError },
-});
-const getRoute = createRoute({
-  method: 'get', path: item, tags, security, middleware: sessionRoute('customers:read'),
-  summary: 'One report schedule; `ETag` carries its version',
-  request: { params: ScheduleParams },
-  responses: { 200: json(ReportSchedule, 'The schedule'), ...commonErrors, ...notFoundError },
-});
-const createRouteDef = createRoute({
-  method: 'post', path: collection, tags, security, middleware: sessionRoute('reports:send'),
-  summary: "Schedule the customer's executive-report email",
-  request: { params: IdParam, headers: IdempotencyKeyHeader, body: { required: true, content: { 'application/json': { schema: ScheduleInput } } } },
-  responses: { 201: json(ReportSchedule, 'Created; `Location` and `ETag` name it'), ...commonErrors, ...notFoundError, 422: problem('`idempotency-key-reused`') },
-});
-const putRoute = createRoute({
-  method: 'put', path: item, tags, security, middleware: sessionRoute('reports:send'),
-  summary: 'Replace a report schedule (If-Match required)',
-  request: { params: ScheduleParams, headers: IfMatch, body: { required: true, content: { 'application/json': { schema: ScheduleInput } } } },
-  responses: {
-    200: json(ReportSchedule, 'Saved; `ETag` carries the new version'),
-    ...commonErrors,
-    ...notFoundError,
-    412: problem('`If-Match` names a version that is no longer current; `current` holds the schedule now', ScheduleConflict),
-    428: problem('`If-Match` is missing'),
-  },
-});
-const deleteRoute = createRoute({
-  method: 'delete', path: item, tags, security, middleware: sessionRoute('reports:send'),
-  summary: 'Delete a report schedule (If-Match required); its sends stay on record',
-  request: { params: ScheduleParams, headers: IfMatch },
-  responses: {
-    200: json(ReportSchedule, 'Deleted; the schedule as it was, its version counting the deletion (also in `ETag`)'),
-    ...commonErrors,
-    ...notFoundError,
-    412: problem('`If-Match` names a version that is no longer current; `current` holds the schedule now', ScheduleConflict),
-    428: problem('`If-Match` is missing'),
+const { listRoute, getRoute, createRouteDef, putRoute, deleteRoute } = scheduleRouteDefs({
+  collection,
+  tags: ['reports'],
+  read: 'customers:read',
+  write: 'reports:send',
+  schedule: ReportSchedule,
+  input: ScheduleInput,
+  list: ScheduleList,
+  conflict: ScheduleConflict,
+  summaries: {
+    list: "A customer's report schedules",
+    get: 'One report schedule; `ETag` carries its version',
+    create: "Schedule the customer's executive-report email",
+    put: 'Replace a report schedule (If-Match required)',
+    delete: 'Delete a report schedule (If-Match required); its sends stay on record',
   },
 });
 
 type Row = typeof reportSchedules.$inferSelect;
-const etag = (version: number) => `"${version}"`;
-
-/** The users among `ids` the caller may see: an MSP's staff are not named to a customer's users. */
-export async function visibleUsers(tx: Tx, ids: string[]): Promise<Set<string>> {
-  if (!ids.length) return new Set();
-  const rows = await queryRows<{ id: string }>(tx, sql`select id from users where id = any(${sql.param([...new Set(ids)])}::uuid[])`);
-  return new Set(rows.map((r) => r.id));
-}
 
 async function jsonOf(tx: Tx, rows: Row[]): Promise<ScheduleJson[]> {
   const users = await visibleUsers(tx, rows.map((r) => r.createdBy));
@@ -190,14 +139,9 @@ async function readSchedule(tx: Tx, customerId: string, scheduleId: string, lock
   return row ?? null;
 }
 
-export function versionOf(ifMatch: string | undefined): number {
-  if (ifMatch === undefined) throw new HttpProblem(428, 'precondition_required', 'Send If-Match with the ETag of the schedule you read.');
-  return Number(ifMatch.slice(1, -1));
-}
-
 function conflict(current: Row, expected: number): HttpProblem {
   // The creator is not named here: the caller may not be allowed to see that user.
-  return new HttpProblem(412, 'precondition_failed', `The schedule is at version ${current.version}, not ${expected}: someone changed it in the meantime.`, undefined, { etag: etag(current.version) }, { current: { ...scheduleJson(current), createdBy: null } });
+  return versionConflict(current.version, expected, { ...scheduleJson(current), createdBy: null });
 }
 
 const auditValues = (r: Row) => ({ frequency: r.frequency, weekday: r.weekday, dayOfMonth: r.dayOfMonth, sendTime: r.sendTime, timeZone: r.timeZone, recipients: r.recipients, enabled: r.enabled, version: r.version });

@@ -14,7 +14,7 @@ import { fieldPointer, HttpProblem, notFound } from '../http/problem.js';
 import { router } from '../http/router.js';
 import { startScanRuns } from '../jobs/scan-run.js';
 import { FleetCustomerIds } from './fleet-tags.js';
-import { IfMatch, versionOf, visibleUsers } from './report-schedules.js';
+import { etag, ScheduleParams, scheduleRouteDefs, versionConflict, versionOf, visibleUsers } from './schedules-shared.js';
 import type { ScanProfile } from '../scanner/adapter.js';
 import { scannerFor } from '../scanner/index.js';
 import { commonErrors, IdParam, json, notFoundError, Problem, problem, Timestamp, Uuid } from './schemas.js';
@@ -27,11 +27,6 @@ import { commonErrors, IdParam, json, notFoundError, Problem, problem, Timestamp
  * changing, deleting and running one now need `scans:schedule`; reading needs `customers:read`.
  * Which customers is RLS's: an account manager's assigned ones, a customer admin's own tenant.
  */
-
-const ScheduleParams = z.object({
-  id: Uuid.openapi({ param: { name: 'id', in: 'path' }, example: '7b0e3c1a-5a7c-4c57-9a57-7f1c6f1f1b11' }),
-  scheduleId: Uuid.openapi({ param: { name: 'scheduleId', in: 'path' }, example: '3d5b8e2f-1c7a-4f0e-9b1d-2a6c4e8f0a13' }),
-});
 
 const Target = z.string().trim().min(1, { error: 'must not be empty' }).max(253, { error: 'must be at most 253 characters' });
 
@@ -164,50 +159,23 @@ const ScansQuery = z.object({
 });
 
 const collection = '/v1/customers/{id}/scan-schedules';
-const item = `${collection}/{scheduleId}`;
 const tags = ['scans'];
 const security = [{ embedSession: [] }];
-
-const listRoute = createRoute({
-  method: 'get', path: collection, tags, security, middleware: sessionRoute('customers:read'),
-  summary: "A customer's scan schedules, each with its next slots, and the scanner's profiles",
-  request: { params: IdParam },
-  responses: { 200: json(ScheduleList, 'Oldest first'), ...commonErrors, ...notFoundError },
-});
-const getRoute = createRoute({
-  method: 'get', path: item, tags, security, middleware: sessionRoute('customers:read'),
-  summary: 'One scan schedule; `ETag` carries its version',
-  request: { params: ScheduleParams },
-  responses: { 200: json(ScanSchedule, 'The schedule'), ...commonErrors, ...notFoundError },
-});
-const createRouteDef = createRoute({
-  method: 'post', path: collection, tags, security, middleware: sessionRoute('scans:schedule'),
-  summary: 'Schedule scans of the customer',
-  request: { params: IdParam, headers: IdempotencyKeyHeader, body: { required: true, content: { 'application/json': { schema: ScanScheduleInput } } } },
-  responses: { 201: json(ScanSchedule, 'Created; `Location` and `ETag` name it'), ...commonErrors, ...notFoundError, 422: problem('`idempotency-key-reused`') },
-});
-const putRoute = createRoute({
-  method: 'put', path: item, tags, security, middleware: sessionRoute('scans:schedule'),
-  summary: 'Replace a scan schedule (If-Match required)',
-  request: { params: ScheduleParams, headers: IfMatch, body: { required: true, content: { 'application/json': { schema: ScanScheduleInput } } } },
-  responses: {
-    200: json(ScanSchedule, 'Saved; `ETag` carries the new version'),
-    ...commonErrors,
-    ...notFoundError,
-    412: problem('`If-Match` names a version that is no longer current; `current` holds the schedule now', ScheduleConflict),
-    428: problem('`If-Match` is missing'),
-  },
-});
-const deleteRoute = createRoute({
-  method: 'delete', path: item, tags, security, middleware: sessionRoute('scans:schedule'),
-  summary: 'Delete a scan schedule (If-Match required); its scans stay on record',
-  request: { params: ScheduleParams, headers: IfMatch },
-  responses: {
-    200: json(ScanSchedule, 'Deleted; the schedule as it was, its version counting the deletion (also in `ETag`)'),
-    ...commonErrors,
-    ...notFoundError,
-    412: problem('`If-Match` names a version that is no longer current; `current` holds the schedule now', ScheduleConflict),
-    428: problem('`If-Match` is missing'),
+const { item, listRoute, getRoute, createRouteDef, putRoute, deleteRoute } = scheduleRouteDefs({
+  collection,
+  tags,
+  read: 'customers:read',
+  write: 'scans:schedule',
+  schedule: ScanSchedule,
+  input: ScanScheduleInput,
+  list: ScheduleList,
+  conflict: ScheduleConflict,
+  summaries: {
+    list: "A customer's scan schedules, each with its next slots, and the scanner's profiles",
+    get: 'One scan schedule; `ETag` carries its version',
+    create: 'Schedule scans of the customer',
+    put: 'Replace a scan schedule (If-Match required)',
+    delete: 'Delete a scan schedule (If-Match required); its scans stay on record',
   },
 });
 const runRoute = createRoute({
@@ -237,7 +205,6 @@ const upcomingRoute = createRoute({
 });
 
 type Row = typeof scanSchedules.$inferSelect;
-const etag = (version: number) => `"${version}"`;
 const nowOf = (c: Context<AppEnv>) => c.var.deps.now?.() ?? new Date();
 const UPCOMING = 3;
 
@@ -329,7 +296,7 @@ async function readSchedule(tx: Tx, customerId: string, scheduleId: string, lock
 
 
 function conflict(current: Row, customerZone: string | null, now: Date, expected: number): HttpProblem {
-  return new HttpProblem(412, 'precondition_failed', `The schedule is at version ${current.version}, not ${expected}: someone changed it in the meantime.`, undefined, { etag: etag(current.version) }, { current: scheduleJson(current, customerZone, now, null) });
+  return versionConflict(current.version, expected, scheduleJson(current, customerZone, now, null));
 }
 
 const auditValues = (r: Row) => ({ name: r.name, profile: r.profile, targets: r.targets, frequency: r.frequency, weekday: r.weekday, dayOfMonth: r.dayOfMonth, startTime: r.startTime, timeZone: r.timeZone, triggers: r.triggers, enabled: r.enabled, version: r.version });

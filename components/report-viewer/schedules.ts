@@ -16,8 +16,9 @@ import { define, MspElement } from '../core/base-element.js';
 import { scheduleList } from '../core/base-styles.js';
 import { apiContext } from '../core/context.js';
 import { DialogFocus } from '../core/dialog-focus.js';
-import { toApiError, type ApiError } from '../core/errors.js';
+import { toApiError } from '../core/errors.js';
 import { formatDate } from '../core/format.js';
+import { deleteSchedule, editDialog, fieldErrors, focusInvalid, saveFailed, saveSchedule, withDraft, zones, type ScheduleDialog } from '../core/schedule-dialog.js';
 import { parseRecipients, recipientsError, MAX_RECIPIENTS } from './report-api.js';
 import viewerStyles from './report-viewer.styles.js';
 import { periodText } from './sections.js';
@@ -63,13 +64,10 @@ interface Draft {
   enabled: boolean;
 }
 
-type Dialog =
-  | { kind: 'edit'; schedule?: ReportSchedule; draft: Draft; errors: Partial<Record<Field, string>>; busy: boolean; error?: string; key: string }
-  | { kind: 'delete'; schedule: ReportSchedule; busy: boolean; error?: string };
+type Dialog = ScheduleDialog<ReportSchedule, Draft, Field>;
 
 export const weekdayNames = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const statusLabels: Record<ReportSendItem['status'], string> = { queued: 'Queued', sending: 'Sending', sent: 'Sent', failed: 'Failed' };
-const etagOf = (s: ReportSchedule) => `"${s.version}"`;
 const schedulesPath = (customerId: string) => `/v1/customers/${encodeURIComponent(customerId)}/report-schedules`;
 
 /** "Every Monday at 08:00 (Europe/Berlin)", "Monthly on day 1 at 08:00 (UTC)". */
@@ -78,20 +76,8 @@ export function describeSchedule(s: Pick<ReportSchedule, 'frequency' | 'weekday'
   return `${when} at ${s.sendTime} (${s.timeZone})`;
 }
 
-function zones(): string[] {
-  const intl = Intl as typeof Intl & { supportedValuesOf?: (key: string) => string[] };
-  return intl.supportedValuesOf?.('timeZone') ?? ['UTC'];
-}
-
 /** `#/body/recipients/2` → `recipients`: the field a problem's pointer names. */
-function fieldErrors(e: ApiError): Partial<Record<Field, string>> {
-  const out: Partial<Record<Field, string>> = {};
-  for (const p of e.problem?.errors ?? []) {
-    const name = /^#?\/body\/([A-Za-z]+)/.exec(p.pointer)?.[1] as Field | undefined;
-    if (name && !out[name]) out[name] = p.detail;
-  }
-  return out;
-}
+const FIELD_POINTER = /^#?\/body\/([A-Za-z]+)/;
 
 const draftOf = (s?: ReportSchedule): Draft => ({
   frequency: s?.frequency ?? 'weekly',
@@ -194,7 +180,7 @@ export class MspReportSchedules extends MspElement {
   private openEdit(event: Event, schedule?: ReportSchedule): void {
     this.dialogFocus.opened(event);
     this.notice = '';
-    this.dialog = { kind: 'edit', ...(schedule ? { schedule } : {}), draft: draftOf(schedule), errors: {}, busy: false, key: crypto.randomUUID() };
+    this.dialog = editDialog(schedule, draftOf(schedule));
   }
 
   private openDelete(event: Event, schedule: ReportSchedule): void {
@@ -211,10 +197,7 @@ export class MspReportSchedules extends MspElement {
 
   private setDraft(changes: Partial<Draft>, field?: Field): void {
     const d = this.dialog;
-    if (d?.kind !== 'edit') return;
-    const errors = { ...d.errors };
-    if (field) delete errors[field];
-    this.dialog = { ...d, draft: { ...d.draft, ...changes }, errors };
+    if (d?.kind === 'edit') this.dialog = withDraft(d, changes, field);
   }
 
   private inputOf(d: Draft): { input?: ScheduleInput; errors: Partial<Record<Field, string>> } {
@@ -248,42 +231,38 @@ export class MspReportSchedules extends MspElement {
     const { input, errors } = this.inputOf(d.draft);
     if (!input) {
       this.dialog = { ...d, errors, error: undefined };
-      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      focusInvalid(this);
       return;
     }
     this.dialog = { ...d, busy: true, errors: {}, error: undefined };
     const editing = d.schedule;
     try {
-      await api.json<ReportSchedule>(editing ? `${schedulesPath(this.customerId)}/${encodeURIComponent(editing.id)}` : schedulesPath(this.customerId), {
-        method: editing ? 'PUT' : 'POST',
-        headers: { 'content-type': 'application/json', ...(editing ? { 'if-match': etagOf(editing) } : { 'idempotency-key': d.key }) },
-        body: JSON.stringify(input),
-      });
+      await saveSchedule(api, schedulesPath(this.customerId), d, input);
       this.closeDialog();
       this.notice = editing ? 'The schedule was saved.' : 'The schedule was created.';
       await this.loadSchedules(api);
     } catch (error) {
       const e = toApiError(error);
-      const current = this.dialog;
-      if (current?.kind !== 'edit') return;
-      if (e.status === 412 && editing) {
-        // Someone else saved it first: show what is current and let the user decide again.
-        const now = (e.problem as { current?: ReportSchedule } | undefined)?.current;
-        await this.loadSchedules(api);
-        const fresh = this.schedules.items.find((s) => s.id === editing.id) ?? now;
-        this.dialog = fresh
-          ? { ...current, busy: false, schedule: fresh, draft: draftOf(fresh), error: 'Someone else changed this schedule in the meantime. It now shows their version; make your change again and save.' }
-          : { ...current, busy: false, error: 'This schedule was deleted in the meantime.' };
-      } else if (e.status === 404 && editing) {
-        await this.loadSchedules(api);
-        this.dialog = { ...current, busy: false, error: 'This schedule was deleted in the meantime.' };
-      } else {
-        const fields = fieldErrors(e);
-        this.dialog = { ...current, busy: false, errors: fields, ...(Object.keys(fields).length ? {} : { error: e.status === 403 ? 'Your role may not schedule report emails.' : e.message }) };
-        if (Object.keys(fields).length) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
-      }
+      // After a 412 someone else saved it first: show what is current and let the user decide again.
+      const next = await saveFailed(e, {
+        dialog: this.dialog,
+        editing,
+        reload: () => this.reloadSchedules(api),
+        draftOf,
+        fields: (x) => fieldErrors<Field>(x, FIELD_POINTER),
+        forbidden: 'Your role may not schedule report emails.',
+        current: (e.problem as { current?: ReportSchedule } | undefined)?.current,
+      });
+      if (!next) return;
+      this.dialog = next;
+      if (Object.keys(next.errors).length) focusInvalid(this);
       this.emit('msp-error', e.detail);
     }
+  }
+
+  private async reloadSchedules(api: ApiClient): Promise<ReportSchedule[]> {
+    await this.loadSchedules(api);
+    return this.schedules.items;
   }
 
   private async deleteSchedule(): Promise<void> {
@@ -291,24 +270,15 @@ export class MspReportSchedules extends MspElement {
     const api = this.api;
     if (d?.kind !== 'delete' || d.busy || !api) return;
     this.dialog = { ...d, busy: true, error: undefined };
-    try {
-      await api.request(`${schedulesPath(this.customerId)}/${encodeURIComponent(d.schedule.id)}`, { method: 'DELETE', headers: { 'if-match': etagOf(d.schedule) } });
-      this.closeDialog();
-      this.notice = 'The schedule was deleted.';
-      await this.loadSchedules(api);
-    } catch (error) {
-      const e = toApiError(error);
-      await this.loadSchedules(api);
-      const fresh = this.schedules.items.find((s) => s.id === d.schedule.id);
-      const message =
-        e.status === 412 && fresh
-          ? 'Someone else changed this schedule in the meantime. Check it below and confirm again to delete it.'
-          : e.status === 404 || (e.status === 412 && !fresh)
-            ? 'This schedule was already deleted.'
-            : e.message;
-      this.dialog = fresh ? { kind: 'delete', schedule: fresh, busy: false, error: message } : { ...d, busy: false, error: message };
-      this.emit('msp-error', e.detail);
+    const failed = await deleteSchedule(api, schedulesPath(this.customerId), d, () => this.reloadSchedules(api), 'Someone else changed this schedule in the meantime. Check it below and confirm again to delete it.');
+    if (failed) {
+      this.dialog = failed.dialog;
+      this.emit('msp-error', failed.error.detail);
+      return;
     }
+    this.closeDialog();
+    this.notice = 'The schedule was deleted.';
+    await this.loadSchedules(api);
   }
 
   // ---- rendering ---------------------------------------------------------------------------

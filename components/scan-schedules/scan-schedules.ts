@@ -16,8 +16,9 @@ import type { ApiClient } from '../core/api-client.js';
 import { MspElement } from '../core/base-element.js';
 import { apiContext } from '../core/context.js';
 import { DialogFocus } from '../core/dialog-focus.js';
-import { toApiError, type ApiError } from '../core/errors.js';
+import { toApiError } from '../core/errors.js';
 import { formatDate } from '../core/format.js';
+import { deleteSchedule, editDialog, fieldErrors, focusInvalid, saveFailed, saveSchedule, withDraft, zones, type ScheduleDialog } from '../core/schedule-dialog.js';
 import styles from './scan-schedules.styles.js';
 
 export type ScanFrequency = 'daily' | 'weekly' | 'monthly';
@@ -87,9 +88,7 @@ interface Draft {
   enabled: boolean;
 }
 
-type Dialog =
-  | { kind: 'edit'; schedule?: ScanSchedule; draft: Draft; errors: Partial<Record<Field, string>>; busy: boolean; error?: string; key: string }
-  | { kind: 'delete'; schedule: ScanSchedule; busy: boolean; error?: string };
+type Dialog = ScheduleDialog<ScanSchedule, Draft, Field>;
 
 type Phase<T> = { phase: 'idle' | 'loading' | 'ready' | 'error'; items: T[]; error?: string };
 
@@ -98,7 +97,6 @@ const weekdayNames = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'S
 const triggerLabels: Record<ScanTrigger, string> = { new_asset: 'A new asset is found', vulnerability_db_update: 'The vulnerability database is updated' };
 const reasonLabels: Record<NonNullable<ScanItem['trigger']>, string> = { schedule: 'Schedule', new_asset: 'New asset', vulnerability_db_update: 'Database update', manual: 'Run now' };
 const statusLabels: Record<ScanItem['status'], string> = { queued: 'Queued', running: 'Running', completed: 'Completed', failed: 'Failed' };
-const etagOf = (s: ScanSchedule) => `"${s.version}"`;
 const schedulesPath = (customerId: string) => `/v1/customers/${encodeURIComponent(customerId)}/scan-schedules`;
 
 /** "Every day at 02:00", "Every Sunday at 02:00", "Monthly on day 1 at 02:00", with the zone. */
@@ -112,20 +110,8 @@ function localText(local: string, locale: string): string {
   return formatDate(`${local}:00Z`, locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 }
 
-function zones(): string[] {
-  const intl = Intl as typeof Intl & { supportedValuesOf?: (key: string) => string[] };
-  return intl.supportedValuesOf?.('timeZone') ?? ['UTC'];
-}
-
 /** `#/body/schedule/weekday`, `#/body/targets/2` → the field a problem's pointer names. */
-function fieldErrors(e: ApiError): Partial<Record<Field, string>> {
-  const out: Partial<Record<Field, string>> = {};
-  for (const p of e.problem?.errors ?? []) {
-    const name = /^#?\/body\/(?:schedule\/)?([A-Za-z]+)/.exec(p.pointer)?.[1] as Field | undefined;
-    if (name && !out[name]) out[name] = p.detail;
-  }
-  return out;
-}
+const FIELD_POINTER = /^#?\/body\/(?:schedule\/)?([A-Za-z]+)/;
 
 const draftOf = (profiles: ScanProfile[], s?: ScanSchedule): Draft => ({
   name: s?.name ?? 'Weekly scan',
@@ -268,7 +254,7 @@ export class MspScanSchedules extends MspElement {
   private openEdit(event: Event, schedule?: ScanSchedule): void {
     this.dialogFocus.opened(event);
     this.notice = '';
-    this.dialog = { kind: 'edit', ...(schedule ? { schedule } : {}), draft: draftOf(this.profiles, schedule), errors: {}, busy: false, key: crypto.randomUUID() };
+    this.dialog = editDialog(schedule, draftOf(this.profiles, schedule));
   }
 
   private openDelete(event: Event, schedule: ScanSchedule): void {
@@ -285,10 +271,7 @@ export class MspScanSchedules extends MspElement {
 
   private setDraft(changes: Partial<Draft>, field?: Field): void {
     const d = this.dialog;
-    if (d?.kind !== 'edit') return;
-    const errors = { ...d.errors };
-    if (field) delete errors[field];
-    this.dialog = { ...d, draft: { ...d.draft, ...changes }, errors };
+    if (d?.kind === 'edit') this.dialog = withDraft(d, changes, field);
   }
 
   private inputOf(d: Draft): { input?: Record<string, unknown>; errors: Partial<Record<Field, string>> } {
@@ -325,7 +308,7 @@ export class MspScanSchedules extends MspElement {
     const { input, errors } = this.inputOf(d.draft);
     if (!input) {
       this.dialog = { ...d, errors, error: undefined };
-      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      focusInvalid(this);
       return;
     }
     this.dialog = { ...d, busy: true, errors: {}, error: undefined };
@@ -342,34 +325,30 @@ export class MspScanSchedules extends MspElement {
         await this.loadUpcoming(api);
         return;
       }
-      await api.json<ScanSchedule>(editing ? `${schedulesPath(this.customerId)}/${encodeURIComponent(editing.id)}` : schedulesPath(this.customerId), {
-        method: editing ? 'PUT' : 'POST',
-        headers: { 'content-type': 'application/json', ...(editing ? { 'if-match': etagOf(editing) } : { 'idempotency-key': d.key }) },
-        body: JSON.stringify(input),
-      });
+      await saveSchedule(api, schedulesPath(this.customerId), d, input);
       this.closeDialog();
       this.notice = editing ? 'The schedule was saved.' : 'The schedule was created.';
       await this.loadSchedules(api);
     } catch (error) {
       const e = toApiError(error);
-      const current = this.dialog;
-      if (current?.kind !== 'edit') return;
-      if (e.status === 412 && editing) {
-        await this.loadSchedules(api);
-        const fresh = this.schedules.items.find((s) => s.id === editing.id);
-        this.dialog = fresh
-          ? { ...current, busy: false, schedule: fresh, draft: draftOf(this.profiles, fresh), error: 'Someone else changed this schedule in the meantime. It now shows their version; make your change again and save.' }
-          : { ...current, busy: false, error: 'This schedule was deleted in the meantime.' };
-      } else if (e.status === 404 && editing) {
-        await this.loadSchedules(api);
-        this.dialog = { ...current, busy: false, error: 'This schedule was deleted in the meantime.' };
-      } else {
-        const fields = fieldErrors(e);
-        this.dialog = { ...current, busy: false, errors: fields, ...(Object.keys(fields).length ? {} : { error: e.status === 403 ? 'Your role may not schedule scans.' : e.message }) };
-        if (Object.keys(fields).length) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
-      }
+      const next = await saveFailed(e, {
+        dialog: this.dialog,
+        editing,
+        reload: () => this.reloadSchedules(api),
+        draftOf: (s) => draftOf(this.profiles, s),
+        fields: (x) => fieldErrors<Field>(x, FIELD_POINTER),
+        forbidden: 'Your role may not schedule scans.',
+      });
+      if (!next) return;
+      this.dialog = next;
+      if (Object.keys(next.errors).length) focusInvalid(this);
       this.emit('msp-error', e.detail);
     }
+  }
+
+  private async reloadSchedules(api: ApiClient): Promise<ScanSchedule[]> {
+    await this.loadSchedules(api);
+    return this.schedules.items;
   }
 
   private async deleteSchedule(): Promise<void> {
@@ -377,19 +356,15 @@ export class MspScanSchedules extends MspElement {
     const api = this.api;
     if (d?.kind !== 'delete' || d.busy || !api) return;
     this.dialog = { ...d, busy: true, error: undefined };
-    try {
-      await api.request(`${schedulesPath(this.customerId)}/${encodeURIComponent(d.schedule.id)}`, { method: 'DELETE', headers: { 'if-match': etagOf(d.schedule) } });
-      this.closeDialog();
-      this.notice = 'The schedule was deleted.';
-      await this.loadSchedules(api);
-    } catch (error) {
-      const e = toApiError(error);
-      await this.loadSchedules(api);
-      const fresh = this.schedules.items.find((s) => s.id === d.schedule.id);
-      const message = e.status === 412 && fresh ? 'Someone else changed this schedule in the meantime. Check it and confirm again to delete it.' : e.status === 404 || e.status === 412 ? 'This schedule was already deleted.' : e.message;
-      this.dialog = fresh ? { kind: 'delete', schedule: fresh, busy: false, error: message } : { ...d, busy: false, error: message };
-      this.emit('msp-error', e.detail);
+    const failed = await deleteSchedule(api, schedulesPath(this.customerId), d, () => this.reloadSchedules(api), 'Someone else changed this schedule in the meantime. Check it and confirm again to delete it.');
+    if (failed) {
+      this.dialog = failed.dialog;
+      this.emit('msp-error', failed.error.detail);
+      return;
     }
+    this.closeDialog();
+    this.notice = 'The schedule was deleted.';
+    await this.loadSchedules(api);
   }
 
   private async runNow(schedule: ScanSchedule): Promise<void> {

@@ -37,6 +37,19 @@ const kindCategories: Record<string, NotificationCategory> = {
   'scan-completed': 'scans',
   'scan-failed': 'scans',
   'findings-new': 'findings',
+  'customer-locked': 'lifecycle',
+  'customer-unlocked': 'lifecycle',
+  'customer-cancelled': 'lifecycle',
+  'customer-reactivated': 'lifecycle',
+  'customer-converted': 'lifecycle',
+  'customer-converted-to-managed': 'lifecycle',
+  'customer-deletion-requested': 'lifecycle',
+  'customer-deleted': 'lifecycle',
+  'ips-changed': 'billing',
+  'ips-decrease-scheduled': 'billing',
+  'ips-decrease-cancelled': 'billing',
+  'report-send-failed': 'reports',
+  'report-email-failed': 'reports',
 };
 
 export function categoryOfKind(kind: string): NotificationCategory {

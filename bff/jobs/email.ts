@@ -1,5 +1,6 @@
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type PgBoss from 'pg-boss';
+import { recordNotification } from '../db/queries/licences.js';
 import { emailMessages } from '../db/schema.js';
 import { sendQueued, type EmailKind } from '../outputs/email/queue.js';
 import { EmailDataError, renderEmail, secretDataFields } from '../outputs/email/templates.js';
@@ -7,6 +8,7 @@ import { isPermanentFailure, smtpTransport, type MailTransport, type OutgoingEma
 import { readLogoImage } from '../domain/logo.js';
 import type { Tx } from '../db/client.js';
 import type { Worker, WorkerContext } from './index.js';
+import { requestNotificationFanout } from './notifications.js';
 import { jobsOf } from './queue.js';
 
 /**
@@ -37,12 +39,38 @@ export const messageIdOf = (id: string) => `<${id}@portico>`;
 
 type Outcome = 'sent' | 'skipped' | 'failed' | 'retry';
 
+type Message = typeof emailMessages.$inferSelect;
+
+/**
+ * Gives a message up for good. A report email that could not be delivered is news for those
+ * who may see its customer: a `report-email-failed` notification (category `reports`),
+ * recorded in the same transaction. True when one was recorded.
+ */
+async function markFailed(ctx: Pick<WorkerContext, 'database'>, message: Message, reason: string): Promise<boolean> {
+  return ctx.database.db.transaction(async (tx) => {
+    await tx
+      .update(emailMessages)
+      .set({ status: 'failed', error: reason.slice(0, 2000) })
+      .where(and(eq(emailMessages.tenantId, message.tenantId), eq(emailMessages.id, message.id)));
+    if (message.kind !== 'executive-summary') return false;
+    const customer = (message.data as { customerName?: unknown }).customerName;
+    return recordNotification(tx, {
+      tenantId: message.tenantId,
+      kind: 'report-email-failed',
+      category: 'reports',
+      dedupeKey: message.id,
+      title: `A report email${typeof customer === 'string' ? ` for ${customer}` : ''} could not be delivered to ${message.to.join(', ')}: ${reason.slice(0, 300)}`,
+      data: { emailId: message.id, subject: message.subject, to: message.to, reason: reason.slice(0, 2000) },
+    });
+  });
+}
+
 /**
  * One attempt at one message. Returns what happened; throws (after recording the error) when
  * the queue should try again later.
  */
 export async function deliverEmail(
-  ctx: Pick<WorkerContext, 'database' | 'now'>,
+  ctx: Pick<WorkerContext, 'database' | 'now'> & { boss?: PgBoss },
   transport: MailTransport,
   job: { data: EmailJob; retryCount: number; retryLimit: number },
 ): Promise<Outcome> {
@@ -72,7 +100,7 @@ export async function deliverEmail(
     }
   } catch (error) {
     if (!(error instanceof EmailDataError)) throw error;
-    await db.update(emailMessages).set({ status: 'failed', error: error.message }).where(row);
+    if (await markFailed(ctx, message, error.message)) await requestNotificationFanout(ctx.boss);
     return 'failed';
   }
 
@@ -83,10 +111,8 @@ export async function deliverEmail(
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const final = isPermanentFailure(error) || job.retryCount >= job.retryLimit;
-    await db
-      .update(emailMessages)
-      .set({ status: final ? 'failed' : 'queued', error: reason.slice(0, 2000) })
-      .where(row);
+    if (!final) await db.update(emailMessages).set({ status: 'queued', error: reason.slice(0, 2000) }).where(row);
+    else if (await markFailed(ctx, message, reason)) await requestNotificationFanout(ctx.boss);
     if (isPermanentFailure(error)) return 'failed';
     throw error;
   }

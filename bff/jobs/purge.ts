@@ -1,9 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { Job } from 'pg-boss';
 import { queryRows, type Database } from '../db/client.js';
+import { recordNotification } from '../db/queries/licences.js';
 import { auditLog } from '../db/schema.js';
 import { queueEmail, sendQueued } from '../outputs/email/queue.js';
 import type { Worker, WorkerContext } from './index.js';
+import { requestNotificationFanout } from './notifications.js';
 import { jobsOf } from './queue.js';
 
 /**
@@ -163,8 +165,17 @@ export async function purgeTenant(ctx: WorkerContext, data: PurgeData, options: 
       after: { name: tenant.name, orgs: tenants.length, rowsDeleted, counts },
     });
     const [requester] = requestedBy
-      ? await queryRows<{ email: string }>(tx, sql`select email from users where id = ${requestedBy}::uuid`)
+      ? await queryRows<{ email: string; name: string }>(tx, sql`select email, name from users where id = ${requestedBy}::uuid`)
       : [];
+    // The customer is gone: those who may see the managing org hear about it (category `lifecycle`).
+    await recordNotification(tx, {
+      tenantId: tenant.parent_id,
+      kind: 'customer-deleted',
+      category: 'lifecycle',
+      dedupeKey: data.tenantId,
+      title: requester ? `${tenant.name} was deleted with all its data, as ${requester.name} asked` : `${tenant.name} was deleted with all its data`,
+      data: { customerId: data.tenantId, customerName: tenant.name, requestedAt, purgedAt: purgedAt.toISOString(), orgs: tenants.length, rowsDeleted },
+    });
     if (!requester) return null;
     return queueEmail(tx, {
       tenantId: tenant.parent_id,
@@ -175,6 +186,7 @@ export async function purgeTenant(ctx: WorkerContext, data: PurgeData, options: 
     });
   });
   if (email) await sendQueued(jobsOf(ctx.boss), [email]);
+  await requestNotificationFanout(ctx.boss);
 }
 
 export function purgeWorker(options: PurgeOptions = {}): Worker {

@@ -1,13 +1,15 @@
 import { and, eq, lte } from 'drizzle-orm';
 import { activePrincipal } from '../auth/report-links.js';
 import { can } from '../auth/roles.js';
-import { auditLog, reportSchedules, reportSends } from '../db/schema.js';
+import { recordNotification } from '../db/queries/licences.js';
+import { auditLog, orgs, reportSchedules, reportSends } from '../db/schema.js';
 import { withScope } from '../db/scope.js';
 import { nextRun, reportPeriod, type ScheduleRule } from '../domain/report-schedule.js';
 import { SigningKeys } from '../auth/signing-keys.js';
 import { sendQueued } from '../outputs/email/queue.js';
 import { queueSummary } from '../outputs/report-sends.js';
 import type { Worker, WorkerContext } from './index.js';
+import { requestNotificationFanout } from './notifications.js';
 import { jobsOf } from './queue.js';
 
 /**
@@ -76,15 +78,26 @@ async function runSlot(ctx: WorkerContext, keys: SigningKeys, schedule: Schedule
         outcome = 'duplicate';
         return;
       }
+      const reason = "the schedule's creator is no longer active or can no longer send this customer's reports";
       await tx.insert(auditLog).values({
         tenantId: schedule.tenantId,
         actorId: schedule.createdBy,
         actorRole: 'system',
         action: 'report.scheduled_send_failed',
         targetId: send.id,
-        after: { scheduleId: schedule.id, runAt: slot.toISOString(), reason: "the schedule's creator is no longer active or can no longer send this customer's reports" },
+        after: { scheduleId: schedule.id, runAt: slot.toISOString(), reason },
+      });
+      const [org] = await tx.select({ name: orgs.name }).from(orgs).where(eq(orgs.id, schedule.tenantId));
+      await recordNotification(tx, {
+        tenantId: schedule.tenantId,
+        kind: 'report-send-failed',
+        category: 'reports',
+        dedupeKey: send.id,
+        title: `The scheduled report for ${org?.name ?? 'a customer'} could not be sent: ${reason}`,
+        data: { scheduleId: schedule.id, sendId: send.id, runAt: slot.toISOString(), recipients: schedule.recipients, reason },
       });
     });
+    if (outcome === 'no_access') await requestNotificationFanout(ctx.boss);
   }
   // Compare-and-set on the slot: a tick that lost the race leaves the winner's advance alone.
   const after = new Date(Math.max(now.getTime(), slot.getTime()));

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { eq } from 'drizzle-orm';
 import { sessionRoute } from '../auth/middleware.js';
 import { can } from '../auth/roles.js';
 import type { Tx } from '../db/client.js';
+import { recordNotification } from '../db/queries/licences.js';
+import { actorName } from '../db/queries/notifications.js';
 import {
   appendEvent,
   applyDueDecrease,
@@ -16,13 +19,14 @@ import {
   type LockedSubscription,
   type PricingContext,
 } from '../db/queries/pricing.js';
-import { auditLog } from '../db/schema.js';
+import { auditLog, orgs } from '../db/schema.js';
 import { withScope } from '../db/scope.js';
 import { bookingMonthEnd } from '../domain/billing.js';
 import { averageIpPrice, graduatedPrice, volumeBand } from '../domain/pricing.js';
 import { dbPrincipal, type AppEnv } from '../http/env.js';
 import { HttpProblem, notFound } from '../http/problem.js';
 import { router } from '../http/router.js';
+import { requestNotificationFanout } from '../jobs/notifications.js';
 import { commonErrors, IdParam, json, notFoundError, Problem, problem, Timestamp, Uuid } from './schemas.js';
 import { IfMatchHeader, TierJson } from './pricing.js';
 
@@ -153,6 +157,29 @@ function view(c: Context<AppEnv>, { sub, ctx }: Loaded, now: Date): IpDistributi
 const etag = (v: IpDistributionJson) => `"${v.version}"`;
 
 /**
+ * What people hear about a change (category `billing`): a new quota or split in force now, a
+ * decrease scheduled, a pending decrease cancelled. Null when the change left both alone.
+ */
+function billingNotice(before: IpDistributionJson, after: IpDistributionJson, customer: string, by: string, timeZone: string): { kind: string; title: string } | null {
+  const ips = (p: { internal: number; external: number }) => p.internal + p.external;
+  if (after.pending && JSON.stringify(after.pending) !== JSON.stringify(before.pending)) {
+    const on = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone }).format(new Date(after.pending.effectiveAt));
+    return { kind: 'ips-decrease-scheduled', title: `${customer}'s IP quota goes down from ${after.total} to ${ips(after.pending)} IPs on ${on}, as ${by} asked` };
+  }
+  if (after.internal !== before.internal || after.external !== before.external) {
+    const title =
+      after.total === before.total
+        ? `${customer}'s ${after.total} IPs were split anew by ${by}: ${after.internal} internal, ${after.external} external`
+        : `${customer}'s IP quota was ${after.total > before.total ? 'raised' : 'lowered'} from ${before.total} to ${after.total} IPs by ${by}`;
+    return { kind: 'ips-changed', title };
+  }
+  if (before.pending && !after.pending) {
+    return { kind: 'ips-decrease-cancelled', title: `The decrease of ${customer}'s IP quota to ${ips(before.pending)} IPs was cancelled by ${by}` };
+  }
+  return null;
+}
+
+/**
  * Runs one change: `If-Match` required; 404 when the customer is not visible; 403 for a customer
  * admin of a managed customer; 412 (with `current`) on a stale version; 409 when the
  * subscription is not running. `change` writes the row and the events; the version is bumped
@@ -169,7 +196,8 @@ async function changeQuota(
   const expected = Number(ifMatch.slice(1, -1));
   const s = c.var.session;
   const now = c.var.deps.now?.() ?? new Date();
-  return withScope(c.var.deps.db, dbPrincipal(s), async (tx) => {
+  let noticed = false;
+  const result = await withScope(c.var.deps.db, dbPrincipal(s), async (tx) => {
     const seller = await pricingContext(tx, id);
     if (seller) await lockSeller(tx, seller.sellerId);
     const loaded = await load(tx, id, now);
@@ -186,18 +214,34 @@ async function changeQuota(
     await change(tx, loaded, now);
     const after = await load(tx, id, now);
     const json = view(c, after, now);
-    await tx.insert(auditLog).values({
-      tenantId: id,
-      actorId: s.userId,
-      actorRole: s.role,
-      action,
-      targetId: loaded.sub.id,
-      before: { internal: before.internal, external: before.external, pending: before.pending, version: before.version },
-      after: { internal: json.internal, external: json.external, pending: json.pending, version: json.version },
-      requestId: c.var.requestId,
-    });
+    const [audit] = await tx
+      .insert(auditLog)
+      .values({
+        tenantId: id,
+        actorId: s.userId,
+        actorRole: s.role,
+        action,
+        targetId: loaded.sub.id,
+        before: { internal: before.internal, external: before.external, pending: before.pending, version: before.version },
+        after: { internal: json.internal, external: json.external, pending: json.pending, version: json.version },
+        requestId: c.var.requestId,
+      })
+      .returning({ id: auditLog.id });
+    const [org] = await tx.select({ name: orgs.name }).from(orgs).where(eq(orgs.id, id));
+    const notice = billingNotice(before, json, org?.name ?? 'A customer', (await actorName(tx, s.userId)) ?? 'an administrator', loaded.ctx.timeZone);
+    if (notice) {
+      noticed = await recordNotification(tx, {
+        tenantId: id,
+        ...notice,
+        category: 'billing',
+        dedupeKey: String(audit!.id),
+        data: { customerId: id, action, auditId: String(audit!.id), before: { internal: before.internal, external: before.external, pending: before.pending }, after: { internal: json.internal, external: json.external, pending: json.pending } },
+      });
+    }
     return json;
   });
+  if (noticed) await requestNotificationFanout(c.var.deps.jobs);
+  return result;
 }
 
 function respond(c: Context<AppEnv>, body: IpDistributionJson) {

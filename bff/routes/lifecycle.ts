@@ -4,6 +4,8 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { sessionRoute } from '../auth/middleware.js';
 import type { Tx } from '../db/client.js';
 import { auditLog, customerProfiles, orgs, subscriptions, users } from '../db/schema.js';
+import { recordNotification } from '../db/queries/licences.js';
+import { actorName } from '../db/queries/notifications.js';
 import { appendEvent, lockSeller, monthlyFigures, pricingContext, repricePortfolio } from '../db/queries/pricing.js';
 import { withScope } from '../db/scope.js';
 import { stateRequired } from '../domain/addresses.js';
@@ -11,6 +13,7 @@ import { applyAction, shownStatus, type LifecycleAction, type LifecycleState } f
 import { volumeBand } from '../domain/pricing.js';
 import { checkVat, normaliseVatId } from '../domain/vat.js';
 import { dbPrincipal, type AppEnv } from '../http/env.js';
+import { requestNotificationFanout } from '../jobs/notifications.js';
 import { HttpProblem, notFound } from '../http/problem.js';
 import { router } from '../http/router.js';
 import { Customer, customerEtag, readCustomer, sellerCountry, type CustomerJson } from './customers.js';
@@ -185,6 +188,17 @@ async function loadForChange(tx: Tx, id: string): Promise<Loaded | null> {
   };
 }
 
+/** The actions people hear about (category `lifecycle`): the notification's kind and what its title says happened. */
+const notified: Partial<Record<LifecycleAction, { kind: string; title: (customer: string, actor: string) => string }>> = {
+  lock: { kind: 'customer-locked', title: (n, by) => `${n} was locked by ${by}` },
+  unlock: { kind: 'customer-unlocked', title: (n, by) => `${n} was unlocked by ${by}` },
+  cancel: { kind: 'customer-cancelled', title: (n, by) => `${n}'s subscription was cancelled by ${by}` },
+  reactivate: { kind: 'customer-reactivated', title: (n, by) => `${n} was reactivated by ${by}` },
+  convert_to_managed: { kind: 'customer-converted-to-managed', title: (n, by) => `${n} was converted to a managed customer by ${by}` },
+  convert_to_purchased: { kind: 'customer-converted', title: (n, by) => `${n} was converted from a trial to a purchased plan by ${by}` },
+  delete: { kind: 'customer-deletion-requested', title: (n, by) => `${n} is being deleted with all its data, as ${by} asked` },
+};
+
 interface Change {
   tx: Tx;
   id: string;
@@ -195,7 +209,8 @@ interface Change {
 /**
  * Runs one lifecycle change: checks `If-Match`, locks and loads the customer (404 when the
  * caller cannot see it), answers 412 with the current customer on a stale version and 409
- * when the rules refuse the action, applies `apply`, bumps the version and audits what changed.
+ * when the rules refuse the action, applies `apply`, bumps the version and audits what changed;
+ * an action people hear about is also recorded as a notification, and a fan-out asked for after commit.
  */
 async function changeCustomer(
   c: Context<AppEnv>,
@@ -210,7 +225,8 @@ async function changeCustomer(
   const expected = Number(ifMatch.slice(1, -1));
   const s = c.var.session;
   const now = c.var.deps.now?.() ?? new Date();
-  return withScope(c.var.deps.db, dbPrincipal(s), async (tx) => {
+  const notice = notified[action];
+  const customer = await withScope(c.var.deps.db, dbPrincipal(s), async (tx) => {
     const loaded = await loadForChange(tx, id);
     if (!loaded) throw notFound('customer');
     const before = loaded.customer;
@@ -232,17 +248,35 @@ async function changeCustomer(
     if (!after) throw new Error('the customer vanished during its own change');
     // A revoked customer's tenant no longer accepts the MSP's rows; its audit goes to the
     // org that manages it.
-    await tx.insert(auditLog).values({
-      tenantId: loaded.state.revoked ? loaded.parentId : id,
-      actorId: s.userId,
-      actorRole: s.role,
-      action: `customer.${action}`,
-      targetId: id,
-      ...changedFields(before, after),
-      requestId: c.var.requestId,
-    });
+    const tenantId = loaded.state.revoked ? loaded.parentId : id;
+    const [audit] = await tx
+      .insert(auditLog)
+      .values({
+        tenantId,
+        actorId: s.userId,
+        actorRole: s.role,
+        action: `customer.${action}`,
+        targetId: id,
+        ...changedFields(before, after),
+        requestId: c.var.requestId,
+      })
+      .returning({ id: auditLog.id });
+    // Heard about by everyone who may see the customer (or, revoked, the org managing it); one
+    // notification per audited change.
+    if (notice) {
+      await recordNotification(tx, {
+        tenantId,
+        kind: notice.kind,
+        category: 'lifecycle',
+        dedupeKey: String(audit!.id),
+        title: notice.title(after.name, (await actorName(tx, s.userId)) ?? 'an administrator'),
+        data: { customerId: id, action, auditId: String(audit!.id), status: after.status, plan: after.plan, actorId: s.userId },
+      });
+    }
     return after;
   });
+  if (notice) await requestNotificationFanout(c.var.deps.jobs);
+  return customer;
 }
 
 const setStatus = (status: LifecycleState['status']) => async ({ tx, id }: Change) => {

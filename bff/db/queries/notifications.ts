@@ -255,3 +255,9 @@ export async function advanceDigestCursor(tx: Tx, user: { tenantId: string; user
       ),
     );
 }
+
+/** Who did something, as a notification's title names them: the user's name (null when not visible). */
+export async function actorName(tx: Tx, userId: string): Promise<string | null> {
+  const [row] = await tx.select({ name: users.name }).from(users).where(eq(users.id, userId));
+  return row?.name ?? null;
+}

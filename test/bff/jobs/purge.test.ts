@@ -121,7 +121,7 @@ for (const backend of backends) {
       for (const [key, n] of before) {
         const [table, tenant] = key.split(' ') as [string, string];
         if (tenants.includes(tenant)) continue;
-        const expected = key === `audit_log ${parent!.id}` ? n + 2 : key === `email_messages ${parent!.id}` ? n + 1 : n;
+        const expected = key === `audit_log ${parent!.id}` ? n + 2 : key === `email_messages ${parent!.id}` || key === `notifications ${parent!.id}` ? n + 1 : n;
         assert.equal(afterwards.get(key) ?? 0, expected, `${table} of ${tenant}`);
       }
       const [purged] = await owner<{ after: { name: string; rowsDeleted: number; orgs: number } }>(
@@ -129,8 +129,8 @@ for (const backend of backends) {
       );
       assert.equal(purged?.after.name, org!.name);
       assert.equal(purged?.after.orgs, tenants.length);
-      // The rows of the tenant before the request, plus the audit record of the request itself.
-      assert.equal(purged?.after.rowsDeleted, theirs + 1);
+      // The rows of the tenant before the request, plus the audit record and the notification of the request itself.
+      assert.equal(purged?.after.rowsDeleted, theirs + 2);
       const [email] = await owner<{ kind: string; to: string[]; data: Record<string, unknown> }>(
         sql`select kind::text, "to", data from email_messages where tenant_id = ${parent!.id}::uuid and kind = 'tenant-deleted'`,
       );
@@ -140,7 +140,7 @@ for (const backend of backends) {
       assert.deepEqual(email?.to, [requester!.email]);
       assert.equal(email?.data.customerName, org!.name);
       assert.equal(email?.data.mspName, parent!.name);
-      assert.equal(email?.data.rowsDeleted, theirs + 1);
+      assert.equal(email?.data.rowsDeleted, theirs + 2);
       assert.ok(email?.data.requestedAt && email.data.purgedAt);
     });
 

@@ -52,6 +52,9 @@ const kindCategories: Record<string, NotificationCategory> = {
   'report-email-failed': 'reports',
 };
 
+/** Every kind of notification the BFF records. */
+export const notificationKinds: readonly string[] = Object.keys(kindCategories);
+
 export function categoryOfKind(kind: string): NotificationCategory {
   return kindCategories[kind] ?? 'general';
 }

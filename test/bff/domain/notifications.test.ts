@@ -7,6 +7,8 @@ import {
   knownCategories,
   lastDigestSlot,
   nextDigestSlot,
+  notificationCategories,
+  notificationKinds,
   receivesNotifications,
   managesNotificationSettings,
   windowStart,
@@ -68,6 +70,12 @@ describe('notification rules', () => {
     assert.equal(categoryOfKind('scan-completed'), 'scans');
     assert.equal(categoryOfKind('findings-new'), 'findings');
     assert.equal(categoryOfKind('something-new'), 'general');
+    assert.equal(categoryOfKind('customer-locked'), 'lifecycle');
+    assert.equal(categoryOfKind('ips-changed'), 'billing');
+    assert.equal(categoryOfKind('report-send-failed'), 'reports');
+    // Every category a user can mute is one something records (no option that never fires).
+    const recorded = new Set(notificationKinds.map(categoryOfKind));
+    assert.deepEqual(notificationCategories.filter((c) => c !== 'general' && !recorded.has(c)), []);
     assert.deepEqual(knownCategories(['scans', 'retired', 'findings']), ['scans', 'findings']);
     assert.deepEqual(['msp_admin', 'msp_analyst', 'msp_account_manager', 'msp_marketing', 'customer_admin', 'customer_viewer'].filter(receivesNotifications), ['msp_admin', 'msp_analyst', 'msp_account_manager', 'customer_admin']);
     assert.deepEqual(['msp_admin', 'msp_analyst', 'msp_account_manager', 'customer_admin', 'customer_viewer'].filter(managesNotificationSettings), ['msp_admin', 'customer_admin']);

@@ -119,7 +119,7 @@ describe('the demo portal (npm start on PGlite)', () => {
     await ready();
     await signInAs('msp-admin');
     assert.equal(await page.locator('#brand').innerText(), 'Northwind Cyber');
-    assert.deepEqual(await page.locator('nav[aria-label="Main"] a').allInnerTexts(), ['Customers', 'Reports', 'Scans', 'Settings', 'Outbox']);
+    assert.deepEqual(await page.locator('nav[aria-label="Main"] a').allInnerTexts(), ['Customers', 'Search', 'Reports', 'Scans', 'Settings', 'Outbox']);
     assert.equal(await page.locator('nav a[aria-current="page"]').innerText(), 'Customers');
     assert.equal(await page.locator('#org').innerText(), 'Northwind Cyber');
     await page.waitForSelector('msp-fleet-table [role="row"][aria-rowindex="3"]');
